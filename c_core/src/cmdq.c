@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Command queue: consumption, decoding, validity checks and execution.
+ * Arm IHI 0070 G.b chapter 4 (commands), 7.1 (command errors), 3.5 (queues).
+ *
+ * What each invalidation removes follows 4.3 / 4.4 (summarised in the reference's 6.4);
+ * the cache modules only match entries against the descriptors built here.
+ */
+#include "ats.h"
+#include "cache.h"
+#include "internal.h"
+#include "priq.h"
+#include "stall.h"
+
+enum { CERROR_NONE = 0, CERROR_ILL = 1, CERROR_ABT = 2, CERROR_ATC_INV_SYNC = 3 };
+enum { CMD_WAIT = 0x100 }; /* CMD_SYNC must wait: not an error, the command is not consumed */
+
+#define CMD_GET(F, cmd) RGET(CMDF_##F, cmd)
+
+/* ---------------------------------------------------------------------------------------- */
+/* Invalidation plumbing                                                                     */
+/* ---------------------------------------------------------------------------------------- */
+
+static void tlbs_invalidate(smmu_t *s, const tlb_inv_t *inv)
+{
+    tlb_invalidate(s->iotlb, inv, &s->stats.iotlb);
+    for (unsigned i = 0; i < s->cfg.num_ports; i++)
+        tlb_invalidate(s->utlb[i], inv, &s->stats.utlb);
+}
+
+/* Micro-TLB entries are tagged by StreamID: a configuration change for a stream must drop
+ * them, or they would outlive the STE/CD that produced them. */
+static void utlb_drop_sids(smmu_t *s, uint32_t lo, uint32_t hi)
+{
+    tlb_inv_t inv;
+    memset(&inv, 0, sizeof inv);
+    inv.kinds = ~0u;
+    inv.regimes = ~0u;
+    inv.by_sid = true;
+    inv.sid_lo = lo;
+    inv.sid_hi = hi;
+    for (unsigned i = 0; i < s->cfg.num_ports; i++)
+        tlb_invalidate(s->utlb[i], &inv, &s->stats.utlb);
+}
+
+/* VMID bits ignored by TLBI, from CR0.VMW (6.3.9): 001..100 ignore VMID[0]..VMID[3:0]. */
+static uint16_t vmid_wild(const smmu_t *s)
+{
+    unsigned vmw = (unsigned)REG_GET(CR0ACK, VMW, s->r.cr0ack);
+    if (!s->cfg.vmw || vmw == 0 || vmw > 4)
+        return 0;
+    return (uint16_t)((1u << vmw) - 1u);
+}
+
+static uint16_t cmd_vmid(const smmu_t *s, const uint64_t *cmd)
+{
+    uint16_t v = (uint16_t)CMD_GET(VMID, cmd);
+    return s->cfg.vmid16 ? v : (uint16_t)(v & 0xFF);
+}
+
+static uint16_t cmd_asid(const smmu_t *s, const uint64_t *cmd)
+{
+    uint16_t a = (uint16_t)CMD_GET(ASID, cmd);
+    return s->cfg.asid16 ? a : (uint16_t)(a & 0xFF);
+}
+
+/* Address span of a TLBI (4.4.1.1). Returns CERROR_ILL for the reserved encoding. */
+static int tlbi_range(const smmu_t *s, const uint64_t *cmd, bool ipa, uint64_t *lo, uint64_t *hi,
+                      uint8_t *tg_shift, uint8_t *ttl)
+{
+    uint64_t addr = ipa ? (CMD_GET(IPA, cmd) << 12) : (CMD_GET(ADDR, cmd) << 12);
+    if (!ipa && (addr >> 55) & 1u)
+        addr |= UINT64_C(0xFF) << 56; /* VA: bits [63:56] follow bit 55 (TBI-canonical) */
+    else if (!ipa)
+        addr &= ~(UINT64_C(0xFF) << 56);
+    unsigned tg = s->cfg.ril ? (unsigned)CMD_GET(TG, cmd) : 0;
+    *tg_shift = 0;
+    *ttl = 0;
+    if (tg == 0) {
+        *lo = addr;
+        *hi = addr + 0xFFF;
+        return CERROR_NONE;
+    }
+    unsigned num = (unsigned)CMD_GET(NUM, cmd);
+    unsigned scale = (unsigned)CMD_GET(SCALE, cmd);
+    unsigned t = (unsigned)CMD_GET(TTL, cmd);
+    if (!s->cfg.ds)
+        scale &= 0x1F; /* SCALE[5] is RES0 without DS */
+    else if (scale > 39)
+        scale = 39;
+    if (num == 0 && scale == 0 && t == 0)
+        return CERROR_ILL; /* 4.4.1.1: reserved combination */
+    unsigned g = 12 + 2 * (tg - 1); /* 01: 4K, 10: 16K, 11: 64K */
+    if (tg == 2 && t == 1 && !s->cfg.ds)
+        t = 0; /* 16K level 1 hint is reserved without DS: behaves as "any level" */
+    *tg_shift = (uint8_t)g;
+    *ttl = (uint8_t)t;
+    uint64_t span = (uint64_t)(num + 1) << (scale + g);
+    *lo = addr;
+    *hi = addr + span - 1 < addr ? UINT64_MAX : addr + span - 1;
+    return CERROR_NONE;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Commands                                                                                  */
+/* ---------------------------------------------------------------------------------------- */
+
+static int cmd_cfgi(smmu_t *s, const uint64_t *cmd, unsigned op)
+{
+    uint32_t sid = (uint32_t)CMD_GET(STREAMID, cmd);
+    switch (op) {
+    case CMD_CFGI_STE:
+        cfgc_inv_ste(s, sid, sid);
+        utlb_drop_sids(s, sid, sid);
+        smmu_invalidate_notify(s, SMMU_INVAL_STREAM, sid, 0, 0);
+        return CERROR_NONE;
+    case CMD_CFGI_STE_RANGE: {
+        unsigned range = (unsigned)CMD_GET(RANGE, cmd);
+        uint32_t lo = 0, hi = UINT32_MAX;
+        if (range != 31) { /* Range == 31 is CMD_CFGI_ALL (4.3.5) */
+            uint32_t n = (uint32_t)1 << (range + 1);
+            lo = sid & ~(n - 1u);
+            hi = lo + (n - 1u);
+        }
+        cfgc_inv_ste(s, lo, hi);
+        utlb_drop_sids(s, lo, hi);
+        smmu_invalidate_notify(s, SMMU_INVAL_ALL, 0, 0, 0);
+        return CERROR_NONE;
+    }
+    case CMD_CFGI_CD:
+    case CMD_CFGI_CD_ALL:
+        if (!s->cfg.s1p)
+            return CERROR_ILL; /* 4.3.3, 4.3.4: no stage 1 */
+        cfgc_inv_cd(s, sid, (uint32_t)CMD_GET(SUBSTREAMID, cmd), op == CMD_CFGI_CD_ALL);
+        utlb_drop_sids(s, sid, sid);
+        smmu_invalidate_notify(s, SMMU_INVAL_STREAM, sid, 0, 0);
+        return CERROR_NONE;
+    default:
+        return CERROR_ILL;
+    }
+}
+
+/* Stage-1 TLBIs by VMID/ASID/VA for the NS-EL1 regime (4.4.2). */
+static int cmd_tlbi_nh(smmu_t *s, const uint64_t *cmd, unsigned op)
+{
+    if (!s->cfg.s1p)
+        return CERROR_ILL;
+    tlb_inv_t inv;
+    walk_inv_t w;
+    memset(&inv, 0, sizeof inv);
+    memset(&w, 0, sizeof w);
+    inv.kinds = (1u << KIND_S1) | (1u << KIND_NESTED);
+    inv.regimes = w.regimes = 1u << REGIME_NS_EL1;
+    /* 4.4: the VMID is only matched when stage 2 is implemented */
+    inv.match_vmid = w.match_ctx_vmid = s->cfg.s2p;
+    inv.vmid = w.vmid = cmd_vmid(s, cmd);
+    inv.vmid_wild = w.vmid_wild = vmid_wild(s);
+    w.s1 = true;
+    bool leaf = CMD_GET(LEAF, cmd) != 0;
+    switch (op) {
+    case CMD_TLBI_NH_ALL: break;
+    case CMD_TLBI_NH_ASID:
+        inv.match_asid = w.match_asid = true;
+        inv.asid = w.asid = cmd_asid(s, cmd);
+        inv.keep_global = true;
+        break;
+    case CMD_TLBI_NH_VA:
+    case CMD_TLBI_NH_VAA: {
+        if (op == CMD_TLBI_NH_VA) {
+            inv.match_asid = w.match_asid = true;
+            inv.asid = w.asid = cmd_asid(s, cmd);
+        }
+        int e = tlbi_range(s, cmd, false, &inv.lo, &inv.hi, &inv.tg_shift, &inv.ttl);
+        if (e)
+            return e;
+        inv.by_addr = w.by_addr = true;
+        w.lo = inv.lo;
+        w.hi = inv.hi;
+        w.leaf_only = leaf;
+        break;
+    }
+    default: return CERROR_ILL;
+    }
+    tlbs_invalidate(s, &inv);
+    walkc_invalidate(s, &w);
+    if (inv.by_addr)
+        smmu_invalidate_notify(s, SMMU_INVAL_RANGE, 0, inv.lo, inv.hi - inv.lo + 1);
+    else
+        smmu_invalidate_notify(s, SMMU_INVAL_ALL, 0, 0, 0);
+    return CERROR_NONE;
+}
+
+/* EL2 and EL2-E2H StreamWorld TLBIs (4.4.3). */
+static int cmd_tlbi_el2(smmu_t *s, const uint64_t *cmd, unsigned op)
+{
+    if (!s->cfg.hyp)
+        return CERROR_ILL;
+    bool e2h = REG_GET(CR2, E2H, s->r.cr2) != 0;
+    tlb_inv_t inv;
+    walk_inv_t w;
+    memset(&inv, 0, sizeof inv);
+    memset(&w, 0, sizeof w);
+    inv.kinds = 1u << KIND_S1;
+    inv.regimes = w.regimes = (1u << REGIME_NS_EL2) | (1u << REGIME_NS_EL2_E2H);
+    w.s1 = true;
+    switch (op) {
+    case CMD_TLBI_EL2_ALL: break;
+    case CMD_TLBI_EL2_ASID:
+        inv.regimes = w.regimes = 1u << REGIME_NS_EL2_E2H;
+        inv.match_asid = w.match_asid = true;
+        inv.asid = w.asid = cmd_asid(s, cmd);
+        inv.keep_global = true;
+        break;
+    case CMD_TLBI_EL2_VA:
+    case CMD_TLBI_EL2_VAA: {
+        if (op == CMD_TLBI_EL2_VA) {
+            inv.regimes = w.regimes = 1u << (e2h ? REGIME_NS_EL2_E2H : REGIME_NS_EL2);
+            if (e2h) {
+                inv.match_asid = w.match_asid = true;
+                inv.asid = w.asid = cmd_asid(s, cmd);
+            }
+        }
+        int e = tlbi_range(s, cmd, false, &inv.lo, &inv.hi, &inv.tg_shift, &inv.ttl);
+        if (e)
+            return e;
+        inv.by_addr = w.by_addr = true;
+        w.lo = inv.lo;
+        w.hi = inv.hi;
+        w.leaf_only = CMD_GET(LEAF, cmd) != 0;
+        break;
+    }
+    default: return CERROR_ILL;
+    }
+    tlbs_invalidate(s, &inv);
+    walkc_invalidate(s, &w);
+    smmu_invalidate_notify(s, SMMU_INVAL_ALL, 0, 0, 0);
+    return CERROR_NONE;
+}
+
+/* Stage-2 and all-stage TLBIs (4.4.4, 4.4.5). */
+static int cmd_tlbi_s2(smmu_t *s, const uint64_t *cmd, unsigned op)
+{
+    if (op != CMD_TLBI_NSNH_ALL && !s->cfg.s2p)
+        return CERROR_ILL;
+    tlb_inv_t inv;
+    walk_inv_t w;
+    memset(&inv, 0, sizeof inv);
+    memset(&w, 0, sizeof w);
+    inv.regimes = w.regimes = 1u << REGIME_NS_EL1;
+    inv.kinds = ~0u;
+    w.s1 = w.s2 = true;
+    switch (op) {
+    case CMD_TLBI_NSNH_ALL: break;
+    case CMD_TLBI_S12_VMALL:
+        inv.match_vmid = w.match_ctx_vmid = true;
+        inv.vmid = w.vmid = cmd_vmid(s, cmd);
+        inv.vmid_wild = w.vmid_wild = vmid_wild(s);
+        break;
+    case CMD_TLBI_S2_IPA: {
+        /* 4.4.4: stage-2-only entries by IPA; combined S1+S2 entries need not be touched */
+        inv.kinds = 1u << KIND_S2;
+        inv.match_vmid = w.match_ctx_vmid = true;
+        inv.vmid = w.vmid = cmd_vmid(s, cmd);
+        inv.vmid_wild = w.vmid_wild = vmid_wild(s);
+        int e = tlbi_range(s, cmd, true, &inv.lo, &inv.hi, &inv.tg_shift, &inv.ttl);
+        if (e)
+            return e;
+        inv.by_addr = w.by_addr = true;
+        w.lo = inv.lo;
+        w.hi = inv.hi;
+        w.s1 = false;
+        w.leaf_only = CMD_GET(LEAF, cmd) != 0;
+        break;
+    }
+    default: return CERROR_ILL;
+    }
+    tlbs_invalidate(s, &inv);
+    walkc_invalidate(s, &w);
+    smmu_invalidate_notify(s, SMMU_INVAL_ALL, 0, 0, 0);
+    return CERROR_NONE;
+}
+
+/* CMD_SYNC (4.7.3). */
+static int cmd_sync(smmu_t *s, const uint64_t *cmd)
+{
+    unsigned cs = (unsigned)CMD_GET(CS, cmd);
+    if (cs == 3)
+        return CERROR_ILL;
+    if (s->atc_timeout) {
+        /* 4.7.3: an earlier CMD_ATC_INV could not complete: CONS stays on this SYNC */
+        s->atc_timeout = false;
+        return CERROR_ATC_INV_SYNC;
+    }
+    if (s->atc_pending)
+        return CMD_WAIT;
+    if (cs == 1) {
+        uint64_t addr = CMD_GET(MSIADDR, cmd) << 2;
+        irq_cmd_sync(s, addr, (uint32_t)CMD_GET(MSIDATA, cmd), (uint8_t)CMD_GET(MSIATTR, cmd),
+                     true);
+    } else if (cs == 2 && s->cfg.sev) {
+        irq_pulse(s, SMMU_IRQ_SEV);
+    }
+    return CERROR_NONE;
+}
+
+/* Commands carrying SSec (4.1.6): SSec == 1 on the Non-secure queue is CERROR_ILL. */
+static bool has_ssec(unsigned op)
+{
+    switch (op) {
+    case CMD_PREFETCH_CONFIG:
+    case CMD_PREFETCH_ADDR:
+    case CMD_CFGI_STE:
+    case CMD_CFGI_STE_RANGE:
+    case CMD_CFGI_CD:
+    case CMD_CFGI_CD_ALL:
+    case CMD_CFGI_VMS_PIDM:
+    case CMD_RESUME:
+    case CMD_STALL_TERM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static int cmd_exec(smmu_t *s, const uint64_t *cmd)
+{
+    unsigned op = (unsigned)CMD_GET(OPCODE, cmd);
+    if (has_ssec(op) && CMD_GET(SSEC, cmd))
+        return CERROR_ILL;
+    switch (op) {
+    case CMD_PREFETCH_CONFIG:
+    case CMD_PREFETCH_ADDR:
+        return CERROR_NONE; /* 4.2: hints; an implementation may prefetch nothing */
+    case CMD_CFGI_STE:
+    case CMD_CFGI_STE_RANGE:
+    case CMD_CFGI_CD:
+    case CMD_CFGI_CD_ALL:
+        return cmd_cfgi(s, cmd, op);
+    case CMD_TLBI_NH_ALL:
+    case CMD_TLBI_NH_ASID:
+    case CMD_TLBI_NH_VA:
+    case CMD_TLBI_NH_VAA:
+        return cmd_tlbi_nh(s, cmd, op);
+    case CMD_TLBI_EL2_ALL:
+    case CMD_TLBI_EL2_ASID:
+    case CMD_TLBI_EL2_VA:
+    case CMD_TLBI_EL2_VAA:
+        return cmd_tlbi_el2(s, cmd, op);
+    case CMD_TLBI_S12_VMALL:
+    case CMD_TLBI_S2_IPA:
+    case CMD_TLBI_NSNH_ALL:
+        return cmd_tlbi_s2(s, cmd, op);
+    case CMD_ATC_INV:
+        return ats_cmd_atc_inv(s, cmd) ? CERROR_NONE : CERROR_ILL;
+    case CMD_PRI_RESP:
+        return priq_cmd_resp(s, cmd) ? CERROR_NONE : CERROR_ILL;
+    case CMD_RESUME:
+    case CMD_STALL_TERM:
+        if (s->cfg.stall_model == 1)
+            return CERROR_ILL; /* 4.7.1, 4.7.2: not available with terminate-only */
+        if (op == CMD_RESUME)
+            stall_resume(s, (uint32_t)CMD_GET(STREAMID, cmd), (uint16_t)CMD_GET(STAG, cmd),
+                         CMD_GET(AC, cmd) != 0, CMD_GET(AB, cmd) != 0);
+        else
+            stall_term(s, (uint32_t)CMD_GET(STREAMID, cmd));
+        return CERROR_NONE;
+    case CMD_SYNC:
+        return cmd_sync(s, cmd);
+    default:
+        /* CFGI_VMS_PIDM (no MPAM), EL3 and Secure TLBIs on the NS queue, DPTI (no DPT),
+         * IMPLEMENTATION DEFINED and reserved opcodes (4.1.1, 4.1.3) */
+        return CERROR_ILL;
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Consumption                                                                               */
+/* ---------------------------------------------------------------------------------------- */
+
+static bool cmdq_can_run(const smmu_t *s)
+{
+    /* 4.1: fetch only when enabled, non-empty and no command error is active */
+    return REG_GET(CR0ACK, CMDQEN, s->r.cr0ack) && !queue_empty(&s->r.cmdq) &&
+           !gerror_active(s, (uint32_t)REG_MASK(GERROR, CMDQ_ERR)) && !s->cmdq_sync_wait;
+}
+
+static void cmdq_error(smmu_t *s, int err)
+{
+    /* 7.1: CONS.ERR is written before GERROR.CMDQ_ERR becomes visible; RD stays */
+    s->r.cmdq.cons = (uint32_t)REG_SET(CMDQ_CONS, ERR, s->r.cmdq.cons, (unsigned)err);
+    s->stats.cmd_errors++;
+    gerror_raise(s, (uint32_t)REG_MASK(GERROR, CMDQ_ERR));
+}
+
+unsigned cmdq_consume(smmu_t *s, unsigned max)
+{
+    unsigned n = 0;
+    while ((max == 0 || n < max) && cmdq_can_run(s)) {
+        smmu_queue_t *q = &s->r.cmdq;
+        uint64_t cmd[2];
+        if (mem_read_dwords(s, queue_addr(q, q->cons), cmd, 2, SMMU_ACCESS_CMDQ) != SMMU_MEM_OK) {
+            cmdq_error(s, CERROR_ABT);
+            break;
+        }
+        int err = cmd_exec(s, cmd);
+        if (err == CMD_WAIT) {
+            s->cmdq_sync_wait = true;
+            break;
+        }
+        if (err != CERROR_NONE) {
+            smmu_logf(s, SMMU_LOG_GUEST_ERROR, "command 0x%02x at CONS 0x%x: CERROR %d",
+                      (unsigned)CMD_GET(OPCODE, cmd), q->cons, err);
+            cmdq_error(s, err);
+            break;
+        }
+        q->cons = queue_inc(q, q->cons);
+        s->stats.commands++;
+        s->stats.commands_by_op[CMD_GET(OPCODE, cmd)]++;
+        n++;
+    }
+    return n;
+}
+
+void cmdq_kick(smmu_t *s)
+{
+    if (s->cmdq_manual || s->in_cmdq)
+        return;
+    s->in_cmdq = true;
+    cmdq_consume(s, 0);
+    s->in_cmdq = false;
+}
+
+void smmu_set_cmdq_manual(smmu_t *smmu, bool manual)
+{
+    smmu->cmdq_manual = manual;
+    if (!manual)
+        cmdq_kick(smmu);
+}
+
+unsigned smmu_cmdq_process(smmu_t *smmu, unsigned max_cmds)
+{
+    if (smmu->in_cmdq)
+        return 0;
+    smmu->in_cmdq = true;
+    unsigned n = cmdq_consume(smmu, max_cmds);
+    smmu->in_cmdq = false;
+    return n;
+}
+
+unsigned smmu_cmdq_pending(const smmu_t *smmu)
+{
+    if (!REG_GET(CR0ACK, CMDQEN, smmu->r.cr0ack) ||
+        gerror_active(smmu, (uint32_t)REG_MASK(GERROR, CMDQ_ERR)))
+        return 0;
+    return queue_count(&smmu->r.cmdq);
+}
+
+void smmu_atc_inv_complete(smmu_t *smmu)
+{
+    if (smmu->atc_pending)
+        smmu->atc_pending--;
+    if (!smmu->atc_pending && smmu->cmdq_sync_wait) {
+        smmu->cmdq_sync_wait = false;
+        cmdq_kick(smmu);
+    }
+}

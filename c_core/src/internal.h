@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internal state of one SMMU instance and the interfaces between the core's modules.
+ * Nothing here is visible to users of the library.
+ */
+#ifndef SMMUV3_SRC_INTERNAL_H
+#define SMMUV3_SRC_INTERNAL_H
+
+#include <assert.h>
+#include <string.h>
+
+#include "fields.h"
+#include "smmuv3/smmuv3.h"
+
+#if defined(__GNUC__)
+#define SMMU_LIKELY(x) __builtin_expect(!!(x), 1)
+#define SMMU_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define SMMU_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SMMU_LIKELY(x) (x)
+#define SMMU_UNLIKELY(x) (x)
+#define SMMU_PRINTF(f, a)
+#endif
+
+/* ---------------------------------------------------------------------------------------- */
+/* Registers and queues                                                                      */
+/* ---------------------------------------------------------------------------------------- */
+
+/** One circular queue (3.5): the raw base and index registers. */
+typedef struct smmu_queue {
+    uint64_t base;   /* *_BASE register as written */
+    uint32_t prod;   /* *_PROD register (WR + wrap, OVFLG for output queues) */
+    uint32_t cons;   /* *_CONS register (RD + wrap, ERR / OVACKFLG) */
+    uint8_t max_log2;   /* IDR1 cap on LOG2SIZE */
+    uint8_t entry_log2; /* log2 of the entry size in bytes */
+} smmu_queue_t;
+
+typedef struct smmu_regs {
+    uint32_t cr0, cr0ack, cr1, cr2;
+    uint32_t gbpa, agbpa;
+    uint32_t irq_ctrl, irq_ctrlack;
+    uint32_t gerror, gerrorn;
+    uint64_t gerror_irq_cfg0;
+    uint32_t gerror_irq_cfg1, gerror_irq_cfg2;
+    uint64_t strtab_base;
+    uint32_t strtab_base_cfg;
+    smmu_queue_t cmdq, evtq, priq;
+    uint64_t eventq_irq_cfg0;
+    uint32_t eventq_irq_cfg1, eventq_irq_cfg2;
+    uint64_t priq_irq_cfg0;
+    uint32_t priq_irq_cfg1, priq_irq_cfg2;
+} smmu_regs_t;
+
+/* ---------------------------------------------------------------------------------------- */
+/* Decoded configuration structures                                                          */
+/* ---------------------------------------------------------------------------------------- */
+
+/** Translation regime / StreamWorld (3.3.5); selects the TLB tags (3.17). */
+typedef enum smmu_regime {
+    REGIME_NS_EL1 = 0,
+    REGIME_NS_EL2 = 1,
+    REGIME_NS_EL2_E2H = 2,
+} smmu_regime_t;
+
+/** Everything a single-stage VMSAv8-64 walk needs (ptw.c). */
+typedef struct ptw_cfg {
+    uint64_t ttb;         /* table base, aligned to the initial table size */
+    uint8_t gshift;       /* granule: 12, 14 or 16 */
+    int8_t start_level;   /* -1 .. 3 */
+    uint8_t ia_bits;      /* input address size, 64 - TxSZ */
+    uint8_t oa_bits;      /* effective output address size (IPS or S2PS, capped by OAS) */
+    uint8_t stage;        /* 1 or 2 */
+    bool ds;              /* 52-bit descriptor format for 4K/16K (DS == 1) */
+    bool lpa;             /* 64K granule with 52-bit OA: OA[51:48] in bits [15:12] */
+    bool ha, hd;          /* hardware access flag / dirty state updates */
+    bool affd;            /* access flag faults disabled */
+    bool had;             /* hierarchical attributes disabled (stage 1) */
+    bool big_endian;      /* descriptor endianness */
+    bool one_priv;        /* one-privilege regime (EL2): AP[1] is RES1, XN at bit 54 */
+    bool xnx;             /* stage 2: 2-bit XN (IDR3.XNX) */
+    bool s2ptw;           /* stage 2: STE.S2PTW (device-memory check for table walks) */
+    bool wxn, pan;        /* stage 1: CD.WXN, CD.PAN */
+} ptw_cfg_t;
+
+/** Decoded STE (5.2). */
+typedef struct smmu_ste {
+    uint8_t config;        /* STE.Config */
+    bool s1_en, s2_en;     /* Config[0], Config[1] with Config[2] == 1 */
+    uint8_t s1fmt, s1cdmax, s1dss;
+    uint64_t s1ctxptr;
+    bool s1stalld;
+    uint8_t eats;
+    smmu_regime_t regime;
+    uint8_t mtcfg, memattr, alloccfg, shcfg, privcfg, instcfg;
+    uint16_t vmid;         /* S2VMID (also tags S1-only NS-EL1 entries when S2P == 1) */
+    bool s2s, s2r;         /* stage-2 stall / record */
+    bool mev, ppar;
+    ptw_cfg_t s2;          /* stage-2 walk (valid when s2_en) */
+} smmu_ste_t;
+
+/** Decoded CD (5.4). */
+typedef struct smmu_cd {
+    ptw_cfg_t tt[2];       /* TTB0 / TTB1 walks */
+    bool epd[2];           /* effective EPDx: walks via TTBx disabled */
+    bool tbi[2];           /* top-byte ignore per half */
+    bool e0pd[2];          /* unprivileged accesses via TTBx fault */
+    bool two_ranges;       /* regime has a TTB1 half */
+    uint16_t asid;
+    uint64_t mair;
+    bool wxn, pan, epan;
+    bool a, r, s;          /* fault configuration (5.5) */
+} smmu_cd_t;
+
+/* ---------------------------------------------------------------------------------------- */
+/* Faults                                                                                    */
+/* ---------------------------------------------------------------------------------------- */
+
+/** CLASS field of translation-related events (7.3). */
+enum { CLASS_CD = 0, CLASS_TT = 1, CLASS_IN = 2 };
+
+/** A fault found while translating; turned into an event record by translate.c. */
+typedef struct smmu_fault {
+    uint8_t type;          /* EVT_* */
+    bool s2;
+    uint8_t class_;
+    bool ttrnw;            /* CLASS == TT stage-2 permission fault: 1 read, 0 write */
+    uint64_t ipa;
+    uint64_t fetch_addr;
+    bool always_abort;     /* not subject to A/R/S (stage-1 bypass address size, 3.12) */
+    uint16_t reason;
+} smmu_fault_t;
+
+/* ---------------------------------------------------------------------------------------- */
+/* Caches                                                                                    */
+/* ---------------------------------------------------------------------------------------- */
+
+/** Replacement-policy state shared by every set-associative cache (cache_policy.c). */
+typedef struct cpol {
+    uint32_t sets, ways;
+    uint32_t set_mask;
+    uint32_t vwords;    /* 64-bit words per set in valid[] and plru[] */
+    smmu_policy_t policy;
+    uint64_t *meta;     /* per entry: LRU last use, FIFO fill time, LFU use count */
+    uint64_t *valid;    /* per set: bitmap of valid ways */
+    uint64_t *plru;     /* per set: tree bits, node n at bit n */
+    uint64_t clock;
+    uint64_t rng;
+} cpol_t;
+
+struct smmu_tlb;   /* tlb.c */
+struct smmu_cfgc;  /* cfgcache.c */
+struct smmu_walkc; /* walkcache.c */
+struct smmu_stalls;
+struct smmu_pmcg;
+
+/* ---------------------------------------------------------------------------------------- */
+/* The instance                                                                              */
+/* ---------------------------------------------------------------------------------------- */
+
+/** Cached direct-pointer regions from host_ops.mem_ptr. */
+#define SMMU_DMI_SLOTS 4
+typedef struct smmu_dmi {
+    uint64_t lo, hi;       /* inclusive; lo > hi when empty */
+    uint8_t *ptr;          /* host pointer for address lo */
+} smmu_dmi_t;
+
+struct smmu {
+    smmu_config_t cfg;
+    smmu_host_ops_t ops;
+
+    /* ID registers derived from cfg at create time (smmu.c) */
+    uint32_t idr[6];
+    uint32_t iidr, aidr;
+    uint8_t oas_bits, ias_bits;
+
+    smmu_regs_t r;
+
+    /* command queue state beyond the registers */
+    bool cmdq_manual;
+    bool cmdq_sync_wait;        /* a CMD_SYNC waits for ATC invalidations */
+    unsigned atc_pending;       /* ATC invalidations the host has not completed */
+    bool atc_timeout;           /* an ATC invalidation timed out since the last CMD_SYNC */
+    bool in_cmdq;               /* re-entrancy guard */
+
+    /* bumped whenever a cached translation may have changed (fast-path memo validity) */
+    uint64_t epoch;
+
+    struct smmu_tlb *iotlb;
+    struct smmu_tlb **utlb;     /* cfg.num_ports micro-TLBs */
+    struct smmu_cfgc *cfgc;
+    struct smmu_walkc *walkc;
+    struct smmu_stalls *stalls;
+    struct smmu_pmcg *pmcg;
+
+    smmu_dmi_t dmi[SMMU_DMI_SLOTS];
+    unsigned dmi_next;
+
+    smmu_stats_t stats;
+    struct smmu_stream_track *streams;  /* per-StreamID statistics */
+    unsigned nstreams;
+
+    bool trace;
+};
+
+/* ---------------------------------------------------------------------------------------- */
+/* Module interfaces                                                                         */
+/* ---------------------------------------------------------------------------------------- */
+
+/* smmu.c */
+void *smmu_alloc(smmu_t *smmu, size_t size);                 /* zeroed */
+void smmu_free(smmu_t *smmu, void *ptr, size_t size);
+void smmu_logf(smmu_t *smmu, smmu_log_t cat, const char *fmt, ...) SMMU_PRINTF(3, 4);
+static inline bool smmu_enabled(const smmu_t *smmu)
+{
+    return REG_GET(CR0ACK, SMMUEN, smmu->r.cr0ack) != 0;
+}
+void smmu_invalidate_notify(smmu_t *smmu, int scope, uint32_t sid, uint64_t addr, uint64_t size);
+
+/* mem.c: downstream accesses, with the direct-pointer fast path */
+smmu_mem_result_t mem_read(smmu_t *smmu, uint64_t pa, void *buf, size_t len, smmu_access_kind_t k);
+smmu_mem_result_t mem_write(smmu_t *smmu, uint64_t pa, const void *buf, size_t len,
+                            smmu_access_kind_t k);
+smmu_mem_result_t mem_read64(smmu_t *smmu, uint64_t pa, uint64_t *val, bool big_endian,
+                             smmu_access_kind_t k);
+smmu_mem_result_t mem_read_dwords(smmu_t *smmu, uint64_t pa, uint64_t *dw, unsigned n,
+                                  smmu_access_kind_t k);
+smmu_mem_result_t mem_write_dwords(smmu_t *smmu, uint64_t pa, const uint64_t *dw, unsigned n,
+                                   smmu_access_kind_t k);
+smmu_mem_result_t mem_cas64(smmu_t *smmu, uint64_t pa, uint64_t expected, uint64_t desired,
+                            uint64_t *old, bool big_endian);
+void mem_dmi_drop(smmu_t *smmu, uint64_t lo, uint64_t hi);
+
+/* regs.c */
+void regs_reset(smmu_t *smmu);
+
+/* irq.c: interrupts, MSIs and global errors (3.18, 7.5) */
+typedef enum smmu_irq_src { IRQSRC_EVENTQ, IRQSRC_PRIQ, IRQSRC_GERROR } smmu_irq_src_t;
+void irq_signal(smmu_t *smmu, smmu_irq_src_t src);
+void irq_cmd_sync(smmu_t *smmu, uint64_t msi_addr, uint32_t msi_data, uint8_t msiattr, bool msi);
+void gerror_raise(smmu_t *smmu, uint32_t bit_mask);
+static inline bool gerror_active(const smmu_t *smmu, uint64_t bit_mask)
+{
+    return ((smmu->r.gerror ^ smmu->r.gerrorn) & bit_mask) != 0;
+}
+void irq_pulse(smmu_t *smmu, smmu_irq_t line);
+
+/* queue.c helpers (3.5.1) */
+unsigned queue_log2(const smmu_queue_t *q);
+uint64_t queue_addr(const smmu_queue_t *q, uint32_t index_reg);
+bool queue_empty(const smmu_queue_t *q);
+bool queue_full(const smmu_queue_t *q);
+uint32_t queue_inc(const smmu_queue_t *q, uint32_t index_reg);
+unsigned queue_count(const smmu_queue_t *q);
+
+/* cmdq.c */
+void cmdq_kick(smmu_t *smmu);            /* consume if automatic */
+unsigned cmdq_consume(smmu_t *smmu, unsigned max);
+
+/* evtq.c */
+void evt_encode(const smmu_event_t *ev, uint64_t raw[4]);
+/* Write a record. Returns true if written; stall records are never dropped: returns false
+ * and the caller keeps the stall pending (7.2.1). */
+bool evtq_write(smmu_t *smmu, const smmu_event_t *ev);
+bool evtq_writable(const smmu_t *smmu);
+
+/* priq.c */
+void priq_reset(smmu_t *smmu);
+
+/* strtab.c (5.1, 5.2, 6.3.24-25) */
+bool ste_fetch(smmu_t *smmu, uint32_t sid, uint64_t ste[8], smmu_fault_t *f, smmu_work_t *w);
+bool ste_decode(const smmu_t *smmu, const uint64_t ste[8], smmu_ste_t *out);
+unsigned smmu_ps_bits(const smmu_t *smmu, unsigned enc);    /* IPS/S2PS/OAS encoding, capped */
+unsigned smmu_tsz_max(const smmu_t *smmu, unsigned gshift);
+
+/* ctxdesc.c (5.3, 5.4) */
+typedef bool (*cd_ipa_xlate_fn)(void *ctx, uint64_t ipa, uint64_t *pa, smmu_fault_t *f);
+bool cd_fetch(smmu_t *smmu, const smmu_ste_t *ste, uint32_t ssid, uint64_t cd[8],
+              smmu_fault_t *f, smmu_work_t *w, cd_ipa_xlate_fn xl, void *xctx);
+bool cd_decode(const smmu_t *smmu, const smmu_ste_t *ste, const uint64_t cd[8], smmu_cd_t *out);
+
+/* translate.c */
+void xlate_one(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out);
+
+/* cache_policy.c */
+bool cpol_init(smmu_t *smmu, cpol_t *cp, const smmu_cache_geom_t *g);
+void cpol_free(smmu_t *smmu, cpol_t *cp);
+size_t cpol_footprint(const smmu_cache_geom_t *g);
+void cpol_touch(cpol_t *cp, uint32_t set, uint32_t way);
+uint32_t cpol_victim(cpol_t *cp, uint32_t set);      /* an invalid way first */
+void cpol_filled(cpol_t *cp, uint32_t set, uint32_t way); /* also marks the way valid */
+void cpol_set_valid(cpol_t *cp, uint32_t set, uint32_t way, bool valid);
+void cpol_reset(cpol_t *cp, uint64_t seed);
+
+/* stats */
+void stats_stream_note(smmu_t *smmu, uint32_t sid, const smmu_xlate_t *x);
+
+#endif /* SMMUV3_SRC_INTERNAL_H */

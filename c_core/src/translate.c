@@ -1,0 +1,829 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The translation flow: GBPA -> micro-TLB -> stream table -> STE -> CD -> TLB -> walk(s) ->
+ * result, and the fault epilogue that turns a fault into an event record.
+ * Arm IHI 0070 G.b: 3.3-3.4 (flow, address sizes), 3.9 (ATS), 3.12 (faults, stalls),
+ * 3.13 (HTTU), 3.17 (TLB tagging), 5.2-5.5 (STE, CD, A/R/S), 7.3 (events),
+ * 7.3.22 (fault priority), 13 (attributes and overrides).
+ */
+#include "ats.h"
+#include "cache.h"
+#include "ptw.h"
+#include "stall.h"
+
+/* Per-transaction context shared by the walk callbacks. */
+typedef struct xctx {
+    smmu_t *s;
+    const smmu_txn_t *txn;
+    const smmu_ste_t *ste;
+    const smmu_cd_t *cd;
+    smmu_xlate_t *out;
+    bool debug;
+    bool write, instr, priv;   /* effective access attributes (after STE overrides) */
+    unsigned kind;             /* KIND_* of the translation */
+    uint32_t ctx;              /* TLB tag */
+    uint16_t asid;
+    const ptw_cfg_t *s1cfg;    /* selected TTBx */
+    uint8_t s2class;           /* CLASS reported for stage-2 faults of the walk in progress */
+    uint64_t s2ipa;            /* IPA being translated by stage 2 */
+} xctx_t;
+
+enum { P2_DEVICE = 0x80 }; /* flag kept with cached stage-2 results: Device memory (S2PTW) */
+
+/* ---------------------------------------------------------------------------------------- */
+/* Stage 2                                                                                   */
+/* ---------------------------------------------------------------------------------------- */
+
+static bool s2_read(void *vx, uint64_t pa, uint64_t *d, smmu_fault_t *f)
+{
+    xctx_t *x = vx;
+    x->out->work.s2_reads++;
+    if (mem_read64(x->s, pa, d, x->ste->s2.big_endian, SMMU_ACCESS_PTW_S2) == SMMU_MEM_OK)
+        return true;
+    memset(f, 0, sizeof *f);
+    f->type = EVT_F_WALK_EABT; /* 7.3.12: S2 = 1 with the CLASS of what was translated */
+    f->s2 = true;
+    f->class_ = x->s2class;
+    f->fetch_addr = pa;
+    return false;
+}
+
+static bool s2_update(void *vx, uint64_t pa, uint64_t old, uint64_t nd, uint64_t *seen,
+                      smmu_fault_t *f)
+{
+    xctx_t *x = vx;
+    x->out->work.writes++;
+    if (mem_cas64(x->s, pa, old, nd, seen, x->ste->s2.big_endian) == SMMU_MEM_OK)
+        return true;
+    memset(f, 0, sizeof *f);
+    f->type = EVT_F_WALK_EABT;
+    f->s2 = true;
+    f->class_ = x->s2class;
+    f->fetch_addr = pa;
+    return false;
+}
+
+static bool s2_wc_lookup(void *vx, uint64_t ia, int start, int max_level, walk_hit_t *h)
+{
+    xctx_t *x = vx;
+    if (x->debug)
+        return false;
+    bool hit = walkc_lookup(x->s, 2, x->ste->vmid, 0, ia, start, max_level, x->ste->s2.gshift, h);
+    if (hit)
+        x->out->work.walk_cache_hits++;
+    return hit;
+}
+
+static void s2_wc_insert(void *vx, uint64_t ia, const walk_hit_t *h)
+{
+    xctx_t *x = vx;
+    if (!x->debug)
+        walkc_insert(x->s, 2, x->ste->vmid, 0, ia, x->ste->s2.gshift, h);
+}
+
+/* Translate an IPA through stage 2. Faults carry S2 = 1, the given CLASS and the IPA. */
+static bool s2_walk(xctx_t *x, uint64_t ipa, uint8_t class_, const ptw_access_t *a,
+                    ptw_result_t *r, smmu_fault_t *f)
+{
+    const ptw_cfg_t *c = &x->ste->s2;
+    x->s2class = class_;
+    x->s2ipa = ipa;
+    if (ipa >> c->ia_bits) {
+        /* 3.4: IPA at or above 2^(64 - S2T0SZ) */
+        memset(f, 0, sizeof *f);
+        f->type = EVT_F_TRANSLATION;
+    } else {
+        ptw_io_t io = {x, s2_read, s2_update, s2_wc_lookup, s2_wc_insert};
+        unsigned reads = 0;
+        if (ptw_walk(c, ipa, a, &io, r, f, &reads))
+            return true;
+    }
+    f->s2 = true;
+    if (f->type != EVT_F_WALK_EABT)
+        f->class_ = class_;
+    f->ipa = ipa;
+    return false;
+}
+
+static bool s2_is_device(uint8_t memattr)
+{
+    return (memattr & 0xCu) == 0; /* S2 MemAttr[3:2] == 00: Device (A: D8.6.5) */
+}
+
+/* Stage-2 translation of a structure address (CD, L1CD, stage-1 descriptor): a read, or a
+ * write for stage-1 HTTU. S2PTW turns a Device mapping into a permission fault (5.2). */
+static bool s2_table_xlate(xctx_t *x, uint64_t ipa, uint8_t class_, bool write, uint64_t *pa,
+                           smmu_fault_t *f)
+{
+    uint8_t perm = 0;
+    bool cached = !x->debug && walkc_s2res_lookup(x->s, x->ste->vmid, ipa, pa, &perm);
+    if (!cached) {
+        ptw_access_t a = {false, false, true, x->debug};
+        ptw_result_t r;
+        if (!s2_walk(x, ipa, class_, &a, &r, f)) {
+            if (f->type == EVT_F_PERMISSION && class_ == CLASS_TT)
+                f->ttrnw = true;
+            return false;
+        }
+        *pa = r.oa;
+        perm = (uint8_t)(r.perm | (s2_is_device(r.attr) ? P2_DEVICE : 0));
+        if (!x->debug)
+            walkc_s2res_insert(x->s, x->ste->vmid, ipa, r.oa, r.shift, perm);
+    }
+    bool dev_fault = (perm & P2_DEVICE) && x->ste->s2.s2ptw;
+    if (dev_fault || (write && !(perm & P2_W))) {
+        memset(f, 0, sizeof *f);
+        f->type = EVT_F_PERMISSION;
+        f->s2 = true;
+        f->class_ = class_;
+        f->ipa = ipa;
+        f->ttrnw = class_ == CLASS_TT && !write;
+        return false;
+    }
+    return true;
+}
+
+static bool cd_ipa_xlate(void *vx, uint64_t ipa, uint64_t *pa, smmu_fault_t *f)
+{
+    return s2_table_xlate(vx, ipa, CLASS_CD, false, pa, f);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Stage 1                                                                                   */
+/* ---------------------------------------------------------------------------------------- */
+
+static bool s1_desc_pa(xctx_t *x, uint64_t addr, bool write, uint64_t *pa, smmu_fault_t *f)
+{
+    if (!x->ste->s2_en) {
+        *pa = addr;
+        return true;
+    }
+    return s2_table_xlate(x, addr, CLASS_TT, write, pa, f);
+}
+
+static void walk_eabt_s1(smmu_fault_t *f, uint64_t pa)
+{
+    memset(f, 0, sizeof *f);
+    f->type = EVT_F_WALK_EABT; /* 7.3.12: stage-1 descriptor: S2 = 0, CLASS = TT */
+    f->class_ = CLASS_TT;
+    f->fetch_addr = pa;
+}
+
+static bool s1_read(void *vx, uint64_t addr, uint64_t *d, smmu_fault_t *f)
+{
+    xctx_t *x = vx;
+    uint64_t pa;
+    if (!s1_desc_pa(x, addr, false, &pa, f))
+        return false;
+    x->out->work.s1_reads++;
+    if (mem_read64(x->s, pa, d, x->s1cfg->big_endian, SMMU_ACCESS_PTW_S1) == SMMU_MEM_OK)
+        return true;
+    walk_eabt_s1(f, pa);
+    return false;
+}
+
+static bool s1_update(void *vx, uint64_t addr, uint64_t old, uint64_t nd, uint64_t *seen,
+                      smmu_fault_t *f)
+{
+    xctx_t *x = vx;
+    uint64_t pa;
+    /* 3.13.5: a nested stage-1 update is a write through stage 2 */
+    if (!s1_desc_pa(x, addr, true, &pa, f))
+        return false;
+    x->out->work.writes++;
+    if (mem_cas64(x->s, pa, old, nd, seen, x->s1cfg->big_endian) == SMMU_MEM_OK)
+        return true;
+    walk_eabt_s1(f, pa);
+    return false;
+}
+
+static bool s1_wc_lookup(void *vx, uint64_t ia, int start, int max_level, walk_hit_t *h)
+{
+    xctx_t *x = vx;
+    if (x->debug)
+        return false;
+    bool hit = walkc_lookup(x->s, 1, x->ctx, x->asid, ia, start, max_level, x->s1cfg->gshift, h);
+    if (hit)
+        x->out->work.walk_cache_hits++;
+    return hit;
+}
+
+static void s1_wc_insert(void *vx, uint64_t ia, const walk_hit_t *h)
+{
+    xctx_t *x = vx;
+    if (!x->debug)
+        walkc_insert(x->s, 1, x->ctx, x->asid, ia, x->s1cfg->gshift, h);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Results                                                                                   */
+/* ---------------------------------------------------------------------------------------- */
+
+static uint8_t out_perm(uint8_t p1, uint8_t p2, bool priv)
+{
+    uint8_t p = 0;
+    if ((p1 & (priv ? P1_PR : P1_UR)) && (p2 & P2_R))
+        p |= SMMU_PERM_R;
+    if ((p1 & (priv ? P1_PW : P1_UW)) && (p2 & P2_W))
+        p |= SMMU_PERM_W;
+    if ((p1 & (priv ? P1_PX : P1_UX)) && (p2 & (priv ? P2_XP : P2_XU)))
+        p |= SMMU_PERM_X;
+    return p;
+}
+
+static void result_from_entry(xctx_t *x, const tlb_entry_t *e, uint64_t va)
+{
+    smmu_xlate_t *o = x->out;
+    uint64_t mask = (UINT64_C(1) << e->shift) - 1;
+    o->status = SMMU_XLATE_OK;
+    o->pa = e->pa + (va & mask);
+    o->page_mask = mask;
+    o->perm = out_perm(e->perm1, e->perm2, x->priv);
+    o->mem_attr = e->attr;
+}
+
+/* 0: allowed; 1: stage-1 permission fault; 2: stage-2 permission fault; 3: a write that
+ * needs a dirty-state update (re-walk). */
+static int entry_check(const tlb_entry_t *e, bool write, bool instr, bool priv)
+{
+    if (!(e->perm1 & ptw_need1(write, instr, priv)))
+        return write && (e->flags & TLBF_S1DIRTY_CLEAN) ? 3 : 1;
+    if (!(e->perm2 & ptw_need2(write, instr, priv)))
+        return write && (e->flags & TLBF_S2DIRTY_CLEAN) ? 3 : 2;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Fault epilogue (3.12, 5.5, 7.3)                                                           */
+/* ---------------------------------------------------------------------------------------- */
+
+static bool translation_related(uint8_t type)
+{
+    return type == EVT_F_TRANSLATION || type == EVT_F_ADDR_SIZE || type == EVT_F_ACCESS ||
+           type == EVT_F_PERMISSION;
+}
+
+static void fill_event(xctx_t *x, const smmu_fault_t *f, smmu_event_t *ev)
+{
+    const smmu_txn_t *t = x->txn;
+    memset(ev, 0, sizeof *ev);
+    ev->type = f->type;
+    ev->stream_id = t->stream_id;
+    ev->ssv = t->ssv;
+    ev->substream_id = t->ssv ? t->substream_id : 0;
+    ev->pnu = x->priv;
+    ev->ind = x->instr;
+    ev->rnw = !x->write;
+    ev->s2 = f->s2;
+    ev->class_ = f->class_;
+    ev->ttrnw = f->ttrnw;
+    ev->input_addr = t->iova;
+    ev->ipa = f->ipa & ~UINT64_C(0xFFF);
+    ev->fetch_addr = f->fetch_addr & ~UINT64_C(7);
+    ev->reason = f->reason;
+}
+
+/* A/R/S of the faulting stage: CD.A/R/S for stage 1, STE.S2R/S2S (A = 1) for stage 2; every
+ * other fault aborts and records (5.5). */
+static void fault_config(const xctx_t *x, const smmu_fault_t *f, bool *a, bool *r, bool *st)
+{
+    *a = true;
+    *r = true;
+    *st = false;
+    if (f->type == EVT_C_BAD_STREAMID) {
+        *r = REG_GET(CR2, RECINVSID, x->s->r.cr2) != 0; /* 7.3.2: only with CR2.RECINVSID */
+        return;
+    }
+    if (!translation_related(f->type) || f->always_abort)
+        return;
+    if (f->s2) {
+        *r = x->ste->s2r;
+        *st = x->ste->s2s;
+    } else if (x->cd) {
+        *a = x->cd->a;
+        *r = x->cd->r;
+        *st = x->cd->s;
+    }
+    if (*st)
+        *r = true; /* 5.5: S == 1 records regardless of R */
+}
+
+static void finish_fault(xctx_t *x, const smmu_fault_t *f)
+{
+    smmu_t *s = x->s;
+    smmu_xlate_t *o = x->out;
+    bool a, r, st;
+    fault_config(x, f, &a, &r, &st);
+    fill_event(x, f, &o->event);
+    o->status = a ? SMMU_XLATE_FAULT : SMMU_XLATE_RAZWI;
+    if (x->txn->flags & SMMU_TXN_SPECULATIVE)
+        return; /* 13.4: a faulting speculative read terminates without an event */
+    if (st && !(x->txn->flags & SMMU_TXN_NO_STALL) && s->cfg.stall_model != 1) {
+        o->status = SMMU_XLATE_STALL;
+        o->event.stall = true;
+    }
+    if (x->debug)
+        return;
+    s->stats.events_by_type[f->type]++;
+    if (o->status == SMMU_XLATE_STALL) {
+        stall_hold(s, x->txn, o);
+        return;
+    }
+    s->stats.faulted++;
+    if (r)
+        o->recorded = evtq_write(s, &o->event);
+}
+
+static void fault_simple(xctx_t *x, uint8_t type)
+{
+    smmu_fault_t f;
+    memset(&f, 0, sizeof f);
+    f.type = type;
+    finish_fault(x, &f);
+}
+
+/* A stage-1 translation-related fault on the input address (S2 = 0, CLASS = IN). */
+static void fault_s1(xctx_t *x, uint8_t type, bool always_abort)
+{
+    smmu_fault_t f;
+    memset(&f, 0, sizeof f);
+    f.type = type;
+    f.class_ = CLASS_IN;
+    f.always_abort = always_abort;
+    finish_fault(x, &f);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Configuration                                                                             */
+/* ---------------------------------------------------------------------------------------- */
+
+static const smmu_ste_t *get_ste(xctx_t *x, smmu_ste_t *tmp)
+{
+    smmu_t *s = x->s;
+    uint32_t sid = x->txn->stream_id;
+    const smmu_ste_t *ste = x->debug ? NULL : cfgc_ste_lookup(s, sid);
+    if (ste) {
+        x->out->work.cfg_hit = true;
+        return ste;
+    }
+    uint64_t raw[8];
+    smmu_fault_t f;
+    memset(&f, 0, sizeof f);
+    if (!ste_fetch(s, sid, raw, &f, &x->out->work)) {
+        finish_fault(x, &f);
+        return NULL;
+    }
+    if (!ste_decode(s, raw, tmp)) {
+        fault_simple(x, EVT_C_BAD_STE);
+        return NULL;
+    }
+    if (x->debug)
+        return tmp;
+    const smmu_ste_t *c = cfgc_ste_insert(s, sid, tmp);
+    return c ? c : tmp;
+}
+
+static const smmu_cd_t *get_cd(xctx_t *x, uint32_t idx, smmu_cd_t *tmp)
+{
+    smmu_t *s = x->s;
+    uint32_t sid = x->txn->stream_id;
+    const smmu_cd_t *cd = x->debug ? NULL : cfgc_cd_lookup(s, sid, idx);
+    if (cd)
+        return cd;
+    uint64_t raw[8];
+    smmu_fault_t f;
+    memset(&f, 0, sizeof f);
+    bool nested = x->ste->s2_en;
+    if (!cd_fetch(s, x->ste, idx, raw, &f, &x->out->work, nested ? cd_ipa_xlate : NULL, x)) {
+        finish_fault(x, &f);
+        return NULL;
+    }
+    if (!cd_decode(s, x->ste, raw, tmp)) {
+        fault_simple(x, EVT_C_BAD_CD);
+        return NULL;
+    }
+    if (x->debug)
+        return tmp;
+    const smmu_cd_t *c = cfgc_cd_insert(s, sid, idx, tmp);
+    return c ? c : tmp;
+}
+
+/* Substream selection (5.2 S1CDMax/S1DSS, 7.3.8 C_BAD_SUBSTREAMID, 7.3.7 F_STREAM_DISABLED).
+ * Returns 1 with *idx for a CD, 0 for stage-1 bypass, -1 after a fault. */
+static int select_cd(xctx_t *x, uint32_t *idx)
+{
+    const smmu_txn_t *t = x->txn;
+    const smmu_ste_t *ste = x->ste;
+    if (t->ssv && (!ste->s1_en || x->s->cfg.ssidsize == 0 || ste->s1cdmax == 0 ||
+                   (t->substream_id >> ste->s1cdmax) != 0)) {
+        fault_simple(x, EVT_C_BAD_SUBSTREAMID);
+        return -1;
+    }
+    if (!ste->s1_en)
+        return 0;
+    if (ste->s1cdmax == 0) {
+        *idx = 0;
+        return 1;
+    }
+    if (t->ssv) {
+        if (t->substream_id == 0 && ste->s1dss == 2) {
+            fault_simple(x, EVT_F_STREAM_DISABLED); /* SubstreamID 0 is reserved for CD 0 */
+            return -1;
+        }
+        *idx = t->substream_id;
+        return 1;
+    }
+    switch (ste->s1dss) {
+    case 1: return 0;             /* bypass stage 1 */
+    case 2: *idx = 0; return 1;   /* use CD 0 */
+    default:
+        fault_simple(x, EVT_F_STREAM_DISABLED);
+        return -1;
+    }
+}
+
+/* Incoming attributes with the STE overrides applied (13.1, 13.4). */
+static void effective_access(xctx_t *x)
+{
+    const smmu_txn_t *t = x->txn;
+    x->write = t->write;
+    x->priv = t->priv;
+    x->instr = t->instr && !t->write; /* writes are always Data (13.1) */
+    if (!x->ste)
+        return;
+    if (x->ste->privcfg == 2)
+        x->priv = false;
+    else if (x->ste->privcfg == 3)
+        x->priv = true;
+    if (!t->write) {
+        if (x->ste->instcfg == 2)
+            x->instr = false;
+        else if (x->ste->instcfg == 3)
+            x->instr = true;
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Translation paths                                                                         */
+/* ---------------------------------------------------------------------------------------- */
+
+static void insert_tlbs(xctx_t *x, tlb_entry_t *e, uint64_t iova)
+{
+    smmu_t *s = x->s;
+    if (x->debug)
+        return;
+    tlb_insert(s->iotlb, e, &s->stats.iotlb);
+    struct smmu_tlb *u = s->utlb[x->txn->port < s->cfg.num_ports ? x->txn->port : 0];
+    /* the micro-TLB is keyed by the raw input address: only TBI-canonical ones go in */
+    uint64_t canon = (uint64_t)((int64_t)(iova << 8) >> 8);
+    if (u && canon == iova) {
+        const smmu_ste_t *ste = x->ste;
+        e->sid = x->txn->stream_id;
+        e->ssid_tag = SSID_TAG(x->txn->ssv, x->txn->substream_id);
+        e->overrides = (uint8_t)(ste->privcfg | (ste->instcfg << 2) |
+                                 (ste->regime == REGIME_NS_EL2 ? 0x10 : 0));
+        tlb_insert(u, e, &s->stats.utlb);
+    }
+}
+
+static void s2_only(xctx_t *x, uint64_t ipa, smmu_fault_t *f)
+{
+    smmu_t *s = x->s;
+    x->kind = KIND_S2;
+    x->ctx = ctx_make(KIND_S2, REGIME_NS_EL1, x->ste->vmid);
+    tlb_entry_t *e = s->iotlb && !x->debug ? tlb_lookup(s->iotlb, ipa, x->ctx, 0, &s->stats.iotlb)
+                                           : NULL;
+    if (e) {
+        int chk = entry_check(e, x->write, x->instr, x->priv);
+        if (chk == 0) {
+            x->out->hit = SMMU_HIT_IOTLB;
+            result_from_entry(x, e, ipa);
+            return;
+        }
+        if (chk == 2) { /* permission fault from the cached entry */
+            memset(f, 0, sizeof *f);
+            f->type = EVT_F_PERMISSION;
+            f->s2 = true;
+            f->class_ = CLASS_IN;
+            f->ipa = ipa;
+            finish_fault(x, f);
+            return;
+        }
+        tlb_remove(s->iotlb, e, &s->stats.iotlb); /* dirty update needed: walk again */
+    }
+    x->out->hit = SMMU_HIT_WALK;
+    if (!x->debug)
+        s->stats.walks++;
+    ptw_access_t a = {x->write, x->instr, x->priv, x->debug};
+    ptw_result_t r;
+    if (!s2_walk(x, ipa, CLASS_IN, &a, &r, f)) {
+        finish_fault(x, f);
+        return;
+    }
+    tlb_entry_t ne;
+    memset(&ne, 0, sizeof ne);
+    uint64_t mask = (UINT64_C(1) << r.shift) - 1;
+    ne.va = ipa & ~mask;
+    ne.pa = r.oa - (ipa & mask);
+    ne.ipa = ne.va;
+    ne.ctx = x->ctx;
+    ne.shift = r.shift;
+    ne.flags = TLBF_GLOBAL | (r.write_clean ? TLBF_S2DIRTY_CLEAN : 0);
+    ne.perm1 = P1_ALL;
+    ne.perm2 = r.perm;
+    ne.level = (uint8_t)r.level;
+    ne.gshift = x->ste->s2.gshift;
+    ne.attr = r.attr;
+    result_from_entry(x, &ne, ipa);
+    insert_tlbs(x, &ne, ipa);
+}
+
+/* Stage-1 input checks (3.4.1, 5.4): table selection, TBI, range. Returns the TTB half or
+ * -1 after an F_TRANSLATION; *key receives the TBI-canonical address used as TLB tag. */
+static int s1_select(xctx_t *x, uint64_t va, uint64_t *key)
+{
+    const smmu_cd_t *cd = x->cd;
+    int sel = cd->two_ranges ? (int)((va >> 55) & 1u) : 0;
+    unsigned top = cd->tbi[sel] ? 55 : 63;
+    unsigned n = cd->tt[sel].ia_bits;
+    /* bits [top:n-1] must all equal the selection bit (all zero for one-range regimes) */
+    uint64_t field = (va >> (n - 1)) & (~UINT64_C(0) >> (63 - (top - (n - 1))));
+    uint64_t want = sel ? (~UINT64_C(0) >> (63 - (top - (n - 1)))) : 0;
+    if (field != want) {
+        fault_s1(x, EVT_F_TRANSLATION, false);
+        return -1;
+    }
+    *key = cd->tbi[sel] ? (uint64_t)((int64_t)(va << 8) >> 8) : va;
+    return sel;
+}
+
+/* Combine a stage-1 walk result with stage 2 (nested) into a TLB entry. */
+static bool s1_finish_nested(xctx_t *x, uint64_t key, const ptw_result_t *r1, tlb_entry_t *ne,
+                             smmu_fault_t *f)
+{
+    ptw_access_t a = {x->write, x->instr, x->priv, x->debug};
+    ptw_result_t r2;
+    if (!s2_walk(x, r1->oa, CLASS_IN, &a, &r2, f))
+        return false;
+    unsigned shift = r1->shift < r2.shift ? r1->shift : r2.shift;
+    uint64_t mask = (UINT64_C(1) << shift) - 1;
+    ne->shift = (uint8_t)shift;
+    ne->va = key & ~mask;
+    ne->pa = r2.oa - (key & mask);
+    ne->ipa = r1->oa - (key & mask);
+    ne->ipa_mask = (UINT64_C(1) << r2.shift) - 1;
+    ne->perm2 = r2.perm;
+    ne->s2level = (uint8_t)r2.level;
+    ne->s2gshift = x->ste->s2.gshift;
+    if (r2.write_clean)
+        ne->flags |= TLBF_S2DIRTY_CLEAN;
+    return true;
+}
+
+static void s1_walk_path(xctx_t *x, uint64_t va, uint64_t key, smmu_fault_t *f)
+{
+    smmu_t *s = x->s;
+    x->out->hit = SMMU_HIT_WALK;
+    if (!x->debug)
+        s->stats.walks++;
+    ptw_access_t a = {x->write, x->instr, x->priv, x->debug};
+    ptw_io_t io = {x, s1_read, s1_update, s1_wc_lookup, s1_wc_insert};
+    ptw_result_t r1;
+    unsigned reads = 0;
+    if (!ptw_walk(x->s1cfg, key, &a, &io, &r1, f, &reads)) {
+        finish_fault(x, f);
+        return;
+    }
+    tlb_entry_t ne;
+    memset(&ne, 0, sizeof ne);
+    ne.ctx = x->ctx;
+    ne.asid = x->asid;
+    ne.flags = (uint8_t)((r1.global ? TLBF_GLOBAL : 0) | (r1.write_clean ? TLBF_S1DIRTY_CLEAN : 0));
+    ne.perm1 = r1.perm;
+    ne.level = (uint8_t)r1.level;
+    ne.gshift = x->s1cfg->gshift;
+    ne.attr = (uint8_t)(x->cd->mair >> (8 * r1.attr));
+    if (x->ste->s2_en) {
+        if (!s1_finish_nested(x, key, &r1, &ne, f)) {
+            finish_fault(x, f);
+            return;
+        }
+    } else {
+        uint64_t mask = (UINT64_C(1) << r1.shift) - 1;
+        ne.shift = r1.shift;
+        ne.va = key & ~mask;
+        ne.pa = r1.oa - (key & mask);
+        ne.ipa = ne.pa;
+        ne.perm2 = P2_ALL;
+    }
+    result_from_entry(x, &ne, key);
+    insert_tlbs(x, &ne, va);
+}
+
+static void s1_path(xctx_t *x, uint64_t va, smmu_fault_t *f)
+{
+    smmu_t *s = x->s;
+    const smmu_cd_t *cd = x->cd;
+    if (x->ste->regime != REGIME_NS_EL1 && x->ste->regime != REGIME_NS_EL2_E2H)
+        x->priv = true; /* 13.4: one-privilege regimes treat every access as privileged */
+    uint64_t key;
+    int sel = s1_select(x, va, &key);
+    if (sel < 0)
+        return;
+    x->s1cfg = &cd->tt[sel];
+    if (cd->e0pd[sel] && !x->priv) {
+        fault_s1(x, EVT_F_TRANSLATION, false); /* 5.4 E0PDx */
+        return;
+    }
+    tlb_entry_t *e = s->iotlb && !x->debug
+                         ? tlb_lookup(s->iotlb, key, x->ctx, x->asid, &s->stats.iotlb)
+                         : NULL;
+    if (e) {
+        int chk = entry_check(e, x->write, x->instr, x->priv);
+        if (chk == 0) {
+            x->out->hit = SMMU_HIT_IOTLB;
+            result_from_entry(x, e, key);
+            return;
+        }
+        if (chk != 3) {
+            /* permission fault from the cached entry: stage 1 first (A: D8.4.5) */
+            memset(f, 0, sizeof *f);
+            f->type = EVT_F_PERMISSION;
+            f->class_ = CLASS_IN;
+            if (chk == 2) {
+                f->s2 = true;
+                f->ipa = e->ipa + (key & ((UINT64_C(1) << e->shift) - 1));
+            }
+            finish_fault(x, f);
+            return;
+        }
+        tlb_remove(s->iotlb, e, &s->stats.iotlb);
+    }
+    if (cd->epd[sel]) {
+        fault_s1(x, EVT_F_TRANSLATION, false); /* 5.4: TLB miss with walks disabled */
+        return;
+    }
+    s1_walk_path(x, va, key, f);
+}
+
+static void bypass_result(xctx_t *x, smmu_xlate_status_t st)
+{
+    x->out->status = st;
+    x->out->pa = x->txn->iova;
+    x->out->page_mask = 0xFFF;
+    x->out->perm = SMMU_PERM_R | SMMU_PERM_W | SMMU_PERM_X;
+    if (!x->debug)
+        x->s->stats.bypassed++;
+}
+
+/* After the STE: stage-1 bypass or translate, then stage 2 (3.3, 5.2 Config). */
+static void translate_stages(xctx_t *x, smmu_cd_t *cdbuf)
+{
+    const smmu_ste_t *ste = x->ste;
+    uint64_t iova = x->txn->iova;
+    smmu_fault_t f;
+    memset(&f, 0, sizeof f);
+    uint32_t idx = 0;
+    int use_cd = select_cd(x, &idx);
+    if (use_cd < 0)
+        return;
+    if (use_cd == 0) {
+        /* stage 1 bypassed: the input must fit the IAS (3.4, always abort, 3.12) */
+        if (iova >> x->s->ias_bits) {
+            fault_s1(x, EVT_F_ADDR_SIZE, true);
+            return;
+        }
+        if (ste->s2_en)
+            s2_only(x, iova, &f);
+        else
+            bypass_result(x, SMMU_XLATE_BYPASS);
+        return;
+    }
+    x->cd = get_cd(x, idx, cdbuf);
+    if (!x->cd)
+        return;
+    x->kind = ste->s2_en ? KIND_NESTED : KIND_S1;
+    x->asid = x->cd->asid;
+    x->ctx = ctx_make(x->kind, ste->regime, ste->vmid);
+    s1_path(x, iova, &f);
+}
+
+/* SMMUEN == 0: GBPA decides (6.3.14). */
+static void gbpa_path(xctx_t *x)
+{
+    smmu_t *s = x->s;
+    uint32_t g = s->r.gbpa;
+    if (REG_GET(GBPA, ABORT, g) || (x->txn->iova >> s->oas_bits)) {
+        x->out->status = SMMU_XLATE_ABORT; /* no event is recorded while SMMUEN == 0 */
+        if (!x->debug)
+            s->stats.aborted++;
+        return;
+    }
+    bypass_result(x, SMMU_XLATE_BYPASS);
+}
+
+static void slow_path(xctx_t *x)
+{
+    smmu_t *s = x->s;
+    smmu_ste_t stebuf;
+    smmu_cd_t cdbuf;
+    x->ste = get_ste(x, &stebuf);
+    if (!x->ste)
+        return;
+    effective_access(x);
+    if (x->ste->config == 0) {
+        x->out->status = SMMU_XLATE_ABORT; /* 5.2: Config 0b000 aborts without an event */
+        if (!x->debug)
+            s->stats.aborted++;
+        return;
+    }
+    if (x->ste->config == 4) {
+        /* bypass: the input must fit the OAS (3.4), else F_ADDR_SIZE */
+        if (x->txn->iova >> s->oas_bits) {
+            fault_s1(x, EVT_F_ADDR_SIZE, true);
+            return;
+        }
+        if (x->txn->ssv) {
+            fault_simple(x, EVT_C_BAD_SUBSTREAMID);
+            return;
+        }
+        bypass_result(x, SMMU_XLATE_BYPASS);
+        return;
+    }
+    translate_stages(x, &cdbuf);
+}
+
+/* Micro-TLB fast path: an entry for this stream, address and access. */
+static bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
+{
+    struct smmu_tlb *u = s->utlb[t->port < s->cfg.num_ports ? t->port : 0];
+    if (!u)
+        return false;
+    tlb_entry_t *e = utlb_lookup(u, t->iova, t->stream_id, SSID_TAG(t->ssv, t->substream_id),
+                                 &s->stats.utlb);
+    if (!e)
+        return false;
+    bool priv = t->priv, write = t->write, instr = t->instr && !t->write;
+    unsigned pc = e->overrides & 3u, ic = (e->overrides >> 2) & 3u;
+    if (pc >= 2)
+        priv = pc == 3;
+    if (!write && ic >= 2)
+        instr = ic == 3;
+    if (e->overrides & 0x10)
+        priv = true;
+    if (entry_check(e, write, instr, priv) != 0)
+        return false; /* the slow path reports the fault (or does the dirty update) */
+    uint64_t mask = (UINT64_C(1) << e->shift) - 1;
+    o->status = SMMU_XLATE_OK;
+    o->pa = e->pa + (t->iova & mask);
+    o->page_mask = mask;
+    o->perm = out_perm(e->perm1, e->perm2, priv);
+    o->mem_attr = e->attr;
+    o->hit = SMMU_HIT_UTLB;
+    return true;
+}
+
+void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
+{
+    bool debug = (t->flags & SMMU_TXN_DEBUG) != 0;
+    memset(o, 0, sizeof *o);
+    if (!debug)
+        s->stats.translations++;
+    if (SMMU_LIKELY(smmu_enabled(s)) && !debug && t->atype == SMMU_ATYPE_UNTRANSLATED &&
+        utlb_path(s, t, o))
+        return;
+    xctx_t x;
+    memset(&x, 0, sizeof x);
+    x.s = s;
+    x.txn = t;
+    x.out = o;
+    x.debug = debug;
+    x.write = t->write;
+    x.priv = t->priv;
+    x.instr = t->instr && !t->write;
+    if (!smmu_enabled(s)) {
+        gbpa_path(&x);
+        return;
+    }
+    slow_path(&x);
+}
+
+void smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out)
+{
+    xlate_one(smmu, txn, out);
+    if (smmu->streams)
+        stats_stream_note(smmu, txn->stream_id, out);
+}
+
+void smmu_translate_stallable(smmu_t *smmu, const smmu_txn_t *txn, uint64_t cookie,
+                              smmu_xlate_t *out)
+{
+    (void)cookie;
+    smmu_translate(smmu, txn, out);
+}
+
+void smmu_translate_batch(smmu_t *smmu, const smmu_txn_t *in, smmu_xlate_t *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        smmu_translate(smmu, &in[i], &out[i]);
+}

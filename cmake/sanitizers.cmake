@@ -1,0 +1,5 @@
+# ASan + UBSan for every target of the build when SMMUV3_SANITIZE is ON.
+if(SMMUV3_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
