@@ -472,7 +472,8 @@ static void insert_tlbs(xctx_t *x, tlb_entry_t *e, uint64_t iova)
     smmu_t *s = x->s;
     if (x->debug)
         return;
-    tlb_insert(s->iotlb, e, &s->stats.iotlb);
+    if (s->iotlb)
+        tlb_insert(s->iotlb, e, &s->stats.iotlb);
     struct smmu_tlb *u = s->utlb[x->txn->port < s->cfg.num_ports ? x->txn->port : 0];
     /* the micro-TLB is keyed by the raw input address: only TBI-canonical ones go in */
     uint64_t canon = (uint64_t)((int64_t)(iova << 8) >> 8);

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: Apache-2.0
+// Driver model; see smmu_driver.h. Encodings follow Arm IHI 0070 G.b (STE 5.2, CD 5.4,
+// commands 4.x, registers 6.3) and the VMSAv8-64 descriptor formats (DDI 0487 D8.3). This is
+// the driver's own encoder: the model's conformance tests never use it.
+#include "smmu_driver.h"
+
+#include <cstring>
+#include <string>
+
+namespace smmuv3::drv {
+
+namespace {
+
+// Register offsets (6.2)
+constexpr uint64_t IDR0 = 0x0, IDR1 = 0x4, IDR3 = 0xC, IDR5 = 0x14, CR0 = 0x20, CR0ACK = 0x24,
+                   CR1 = 0x28, CR2 = 0x2C, IRQ_CTRL = 0x50, IRQ_CTRLACK = 0x54, GERROR = 0x60,
+                   GERROR_IRQ_CFG0 = 0x68, GERROR_IRQ_CFG1 = 0x70, STRTAB_BASE = 0x80,
+                   STRTAB_BASE_CFG = 0x88, CMDQ_BASE = 0x90, CMDQ_PROD = 0x98, CMDQ_CONS = 0x9C,
+                   EVENTQ_BASE = 0xA0, EVENTQ_IRQ_CFG0 = 0xB0, EVENTQ_IRQ_CFG1 = 0xB8,
+                   EVENTQ_PROD = 0x100A8, EVENTQ_CONS = 0x100AC;
+constexpr uint32_t CR0_SMMUEN = 1, CR0_EVENTQEN = 4, CR0_CMDQEN = 8;
+
+// Opcodes (4.1.1)
+constexpr uint64_t OP_CFGI_STE = 0x03, OP_CFGI_ALL = 0x04, OP_TLBI_NH_ASID = 0x11,
+                   OP_TLBI_NH_VA = 0x12, OP_TLBI_S2_IPA = 0x2A, OP_TLBI_NSNH_ALL = 0x30,
+                   OP_TLBI_S12_VMALL = 0x28, OP_SYNC = 0x46;
+
+int start_level(unsigned g, unsigned ia_bits)
+{
+    unsigned s = g - 3;
+    return 4 - static_cast<int>((ia_bits - g + s - 1) / s);
+}
+
+unsigned oas_enc_bits(uint32_t idr5)
+{
+    static const unsigned b[8] = {32, 36, 40, 42, 44, 48, 52, 52};
+    return b[idr5 & 7];
+}
+
+}  // namespace
+
+uint64_t PageAllocator::alloc(uint64_t size, uint64_t align)
+{
+    uint64_t a = (next_ + align - 1) & ~(align - 1);
+    if (a + size > end_ || a + size < a)
+        throw DriverError("driver memory exhausted");
+    next_ = a + size;
+    return a;
+}
+
+Driver::Driver(Bus& bus, PageAllocator& pages, DriverOptions opt)
+    : bus_(bus), pages_(pages), opt_(opt)
+{
+}
+
+Driver::~Driver()
+{
+    for (Domain* d : domains_)
+        delete d;
+}
+
+uint64_t Driver::read_pte(uint64_t pa) const
+{
+    uint64_t v = 0;
+    bus_.mem_read(pa, &v, 8);
+    return v; // the host is little-endian, and so are the tables (TTENDIAN LE)
+}
+
+void Driver::write_pte(uint64_t pa, uint64_t v)
+{
+    bus_.mem_write(pa, &v, 8);
+}
+
+uint64_t Driver::table_alloc(unsigned gshift, unsigned entries)
+{
+    uint64_t bytes = static_cast<uint64_t>(entries) * 8;
+    uint64_t align = bytes < 64 ? 64 : bytes;
+    uint64_t pa = pages_.alloc(bytes < (1ull << gshift) ? (1ull << gshift) : bytes,
+                               align > (1ull << gshift) ? align : (1ull << gshift));
+    std::vector<uint8_t> z(bytes, 0);
+    bus_.mem_write(pa, z.data(), z.size());
+    return pa;
+}
+
+void Driver::wait_cons(uint32_t prod)
+{
+    for (unsigned i = 0; i < 1000000; i++) {
+        uint32_t cons = static_cast<uint32_t>(bus_.reg_read(CMDQ_CONS, 4));
+        if ((bus_.reg_read(GERROR, 4) & 1) != 0)
+            throw DriverError("command queue error, CMDQ_CONS.ERR=" +
+                              std::to_string((cons >> 24) & 0x7F));
+        uint32_t mask = (2u << opt_.cmdq_log2) - 1;
+        if ((cons & mask) == (prod & mask))
+            return;
+        bus_.poll_wait();
+    }
+    throw DriverError("CMD_SYNC timeout");
+}
+
+void Driver::init()
+{
+    for (unsigned i = 0; i < 6; i++)
+        idr_[i] = static_cast<uint32_t>(bus_.reg_read(4 * i, 4));
+    ril_ = (idr_[3] >> 10) & 1;
+    unsigned cmdqs = (idr_[1] >> 21) & 0x1F, evtqs = (idr_[1] >> 16) & 0x1F;
+    if (opt_.cmdq_log2 > cmdqs)
+        opt_.cmdq_log2 = cmdqs;
+    if (opt_.evtq_log2 > evtqs)
+        opt_.evtq_log2 = evtqs;
+    // disable
+    bus_.reg_write(CR0, 4, 0);
+    while (bus_.reg_read(CR0ACK, 4) != 0)
+        bus_.poll_wait();
+    // CR1: WB, ISH for tables and queues; CR2: RECINVSID
+    bus_.reg_write(CR1, 4, 0xD75);
+    bus_.reg_write(CR2, 4, 0x2);
+    // stream table (6.3.24, 6.3.25)
+    unsigned l2 = opt_.strtab_log2;
+    if (opt_.strtab_2level) {
+        unsigned split = 8, l1n = l2 > split ? 1u << (l2 - split) : 1u;
+        strtab_ = table_alloc(12, l1n < 8 ? 8 : l1n);
+        bus_.reg_write(STRTAB_BASE, 8, strtab_ | (1ull << 62));
+        bus_.reg_write(STRTAB_BASE_CFG, 4, (1u << 16) | (split << 6) | l2);
+    } else {
+        uint64_t bytes = 64ull << l2;
+        strtab_ = pages_.alloc(bytes, bytes < 4096 ? 4096 : bytes);
+        std::vector<uint8_t> z(bytes, 0);
+        bus_.mem_write(strtab_, z.data(), z.size());
+        bus_.reg_write(STRTAB_BASE, 8, strtab_ | (1ull << 62));
+        bus_.reg_write(STRTAB_BASE_CFG, 4, l2);
+    }
+    // queues (6.3.26, 6.3.29)
+    uint64_t cq = 16ull << opt_.cmdq_log2, eq = 32ull << opt_.evtq_log2;
+    cmdq_ = pages_.alloc(cq, cq < 32 ? 32 : cq);
+    evtq_ = pages_.alloc(eq, eq < 32 ? 32 : eq);
+    bus_.reg_write(CMDQ_BASE, 8, cmdq_ | opt_.cmdq_log2 | (1ull << 62));
+    bus_.reg_write(CMDQ_PROD, 4, 0);
+    bus_.reg_write(CMDQ_CONS, 4, 0);
+    cmdq_prod_ = 0;
+    bus_.reg_write(CR0, 4, CR0_CMDQEN);
+    while ((bus_.reg_read(CR0ACK, 4) & CR0_CMDQEN) == 0)
+        bus_.poll_wait();
+    cfgi_all();
+    cmd(OP_TLBI_NSNH_ALL, 0);
+    sync();
+    bus_.reg_write(EVENTQ_BASE, 8, evtq_ | opt_.evtq_log2 | (1ull << 62));
+    bus_.reg_write(EVENTQ_PROD, 4, 0);
+    bus_.reg_write(EVENTQ_CONS, 4, 0);
+    evtq_cons_ = 0;
+    bus_.reg_write(CR0, 4, CR0_CMDQEN | CR0_EVENTQEN);
+    while ((bus_.reg_read(CR0ACK, 4) & CR0_EVENTQEN) == 0)
+        bus_.poll_wait();
+    // interrupts: MSIs when asked for and supported (IDR0.MSI), else wired
+    bus_.reg_write(IRQ_CTRL, 4, 0);
+    while (bus_.reg_read(IRQ_CTRLACK, 4) != 0)
+        bus_.poll_wait();
+    bool msi = opt_.msi && ((idr_[0] >> 13) & 1);
+    bus_.reg_write(GERROR_IRQ_CFG0, 8, msi ? opt_.gerror_msi_addr : 0);
+    bus_.reg_write(GERROR_IRQ_CFG1, 4, 0x6E);
+    bus_.reg_write(EVENTQ_IRQ_CFG0, 8, msi ? opt_.evtq_msi_addr : 0);
+    bus_.reg_write(EVENTQ_IRQ_CFG1, 4, 0x45);
+    bus_.reg_write(IRQ_CTRL, 4, 0x5); // EVENTQ_IRQEN | GERROR_IRQEN
+    while (bus_.reg_read(IRQ_CTRLACK, 4) != 0x5)
+        bus_.poll_wait();
+    bus_.reg_write(CR0, 4, CR0_CMDQEN | CR0_EVENTQEN | CR0_SMMUEN);
+    while ((bus_.reg_read(CR0ACK, 4) & CR0_SMMUEN) == 0)
+        bus_.poll_wait();
+}
+
+// ---- commands (4.1 - 4.7) ----
+
+void Driver::cmd(uint64_t dw0, uint64_t dw1)
+{
+    uint32_t mask = (2u << opt_.cmdq_log2) - 1, idxm = (1u << opt_.cmdq_log2) - 1;
+    // queue full: publish and wait for room
+    uint32_t cons = static_cast<uint32_t>(bus_.reg_read(CMDQ_CONS, 4)) & mask;
+    if ((cmdq_prod_ & idxm) == (cons & idxm) && (cmdq_prod_ & mask) != cons) {
+        publish();
+        wait_cons(cmdq_prod_);
+    }
+    uint64_t slot = cmdq_ + 16ull * (cmdq_prod_ & idxm);
+    uint64_t c[2] = {dw0, dw1};
+    bus_.mem_write(slot, c, 16);
+    cmdq_prod_ = (cmdq_prod_ + 1) & mask;
+    ncmds_++;
+}
+
+void Driver::publish()
+{
+    bus_.reg_write(CMDQ_PROD, 4, cmdq_prod_);
+}
+
+void Driver::sync()
+{
+    cmd(OP_SYNC, 0); // CS = SIG_NONE: completion by polling CONS
+    publish();
+    wait_cons(cmdq_prod_);
+    nsyncs_++;
+}
+
+void Driver::cfgi_ste(uint32_t sid)
+{
+    cmd(OP_CFGI_STE | (static_cast<uint64_t>(sid) << 32), 1 /* Leaf */);
+    sync();
+}
+
+void Driver::cfgi_all()
+{
+    cmd(OP_CFGI_ALL, 31 /* Range = 31: all */);
+}
+
+void Driver::tlbi_all()
+{
+    cmd(OP_TLBI_NSNH_ALL, 0);
+    sync();
+}
+
+void Driver::tlbi_asid(const Domain* d)
+{
+    if (d->kind == Domain::S2)
+        cmd(OP_TLBI_S12_VMALL | (static_cast<uint64_t>(d->vmid) << 32), 0);
+    else
+        cmd(OP_TLBI_NH_ASID | (static_cast<uint64_t>(d->vmid) << 32) |
+                (static_cast<uint64_t>(d->asid) << 48),
+            0);
+    sync();
+}
+
+void Driver::tlbi_va(const Domain* d, uint64_t iova, uint64_t size, bool leaf)
+{
+    bool s2 = d->kind == Domain::S2;
+    uint64_t op = s2 ? OP_TLBI_S2_IPA : OP_TLBI_NH_VA;
+    uint64_t dw0 = op | (static_cast<uint64_t>(d->vmid) << 32) |
+                   (s2 ? 0 : static_cast<uint64_t>(d->asid) << 48);
+    uint64_t amask = s2 ? 0x00FFFFFFFFFFF000ull : ~0xFFFull;
+    uint64_t g = d->gshift;
+    uint64_t pages = (size + (1ull << g) - 1) >> g;
+    if (!(ril_ && opt_.use_range_tlbi)) {
+        for (uint64_t i = 0; i < pages; i++)
+            cmd(dw0, ((iova + (i << g)) & amask) | (leaf ? 1 : 0));
+        sync();
+        return;
+    }
+    // range invalidation (4.4.1.1): (NUM + 1) * 2^SCALE granules per command
+    uint64_t tg = g == 12 ? 1 : g == 14 ? 2 : 3;
+    uint64_t addr = iova;
+    while (pages) {
+        unsigned scale = static_cast<unsigned>(__builtin_ctzll(pages));
+        if (scale > 31)
+            scale = 31;
+        uint64_t num = (pages >> scale) > 32 ? 32 : (pages >> scale);
+        uint64_t chunk = num << scale;
+        // TTL: leaf level 3 when invalidating single pages of the granule
+        uint64_t ttl = leaf && chunk == 1 ? 3 : 0;
+        uint64_t d0 = dw0 | ((num - 1) << 12) | (static_cast<uint64_t>(scale) << 20);
+        uint64_t d1 = (addr & amask) | (leaf ? 1 : 0) | (ttl << 8) | (tg << 10);
+        cmd(d0, d1);
+        pages -= chunk;
+        addr += chunk << g;
+    }
+    sync();
+}
+
+// ---- structures ----
+
+void Driver::write_ste(uint32_t sid, const uint64_t ste[8])
+{
+    uint64_t pa;
+    if (opt_.strtab_2level) {
+        const unsigned split = 8;
+        uint64_t l1 = sid >> split;
+        auto it = l2_strtab_.find(l1);
+        if (it == l2_strtab_.end()) {
+            uint64_t bytes = 64ull << split;      // 2^SPLIT STEs of 64 bytes
+            uint64_t l2 = pages_.alloc(bytes, bytes);
+            std::vector<uint8_t> z(bytes, 0);
+            bus_.mem_write(l2, z.data(), z.size());
+            it = l2_strtab_.emplace(l1, l2).first;
+            uint64_t desc = l2 | (split + 1);      // Span = SPLIT + 1 (5.1)
+            write_pte(strtab_ + 8 * l1, desc);
+            cmd(OP_CFGI_STE | (static_cast<uint64_t>(sid) << 32), 0 /* Leaf = 0: L1STD */);
+        }
+        pa = it->second + 64ull * (sid & ((1u << split) - 1));
+    } else {
+        pa = strtab_ + 64ull * sid;
+    }
+    bus_.mem_write(pa, ste, 64);
+}
+
+void Driver::write_cd(Domain* d)
+{
+    uint64_t cd[8] = {};
+    unsigned tg0 = d->gshift == 12 ? 0 : d->gshift == 16 ? 1 : 2;
+    unsigned ips = idr_[5] & 7;
+    cd[0] = (64 - d->ia_bits) | (static_cast<uint64_t>(tg0) << 6) | (1ull << 8) | (1ull << 10) |
+            (3ull << 12) | (1ull << 30) /* EPD1 */ | (1ull << 31) /* V */ |
+            (static_cast<uint64_t>(ips) << 32) | (1ull << 41) /* AA64 */ |
+            (opt_.record_faults ? 1ull << 45 : 0) /* R */ | (1ull << 46) /* A */ |
+            (static_cast<uint64_t>(d->asid) << 48);
+    cd[1] = d->root & 0x000FFFFFFFFFFFF0ull;
+    cd[3] = 0x0000000000044FFull; // MAIR: Attr0 WB, Attr1 Device-nGnRE, Attr2 NC
+    bus_.mem_write(d->cd, cd, 64);
+}
+
+Domain* Driver::new_s1_domain(uint16_t asid, unsigned gshift, unsigned ia_bits)
+{
+    auto* d = new Domain;
+    d->kind = Domain::S1;
+    d->asid = asid;
+    d->gshift = gshift;
+    d->ia_bits = ia_bits;
+    d->start_level = start_level(gshift, ia_bits);
+    unsigned s = gshift - 3;
+    unsigned entries = 1u << (ia_bits - (gshift + s * static_cast<unsigned>(3 - d->start_level)));
+    d->root = table_alloc(gshift, entries);
+    d->cd = pages_.alloc(64, 64);
+    write_cd(d);
+    domains_.push_back(d);
+    return d;
+}
+
+Domain* Driver::new_s2_domain(uint16_t vmid, unsigned gshift, unsigned ia_bits)
+{
+    auto* d = new Domain;
+    d->kind = Domain::S2;
+    d->vmid = vmid;
+    d->gshift = gshift;
+    d->ia_bits = ia_bits;
+    d->start_level = start_level(gshift, ia_bits);
+    unsigned s = gshift - 3;
+    unsigned entries = 1u << (ia_bits - (gshift + s * static_cast<unsigned>(3 - d->start_level)));
+    d->root = table_alloc(gshift, entries);
+    domains_.push_back(d);
+    return d;
+}
+
+Domain* Driver::new_nested_domain(uint16_t asid, uint16_t vmid, unsigned gshift)
+{
+    Domain* d = new_s1_domain(asid, gshift, 48);
+    d->kind = Domain::NESTED;
+    d->vmid = vmid;
+    unsigned ias = oas_enc_bits(idr_[5]);
+    d->s2 = new_s2_domain(vmid, gshift, ias > 48 ? 48 : ias);
+    return d;
+}
+
+Domain* Driver::new_bypass_domain()
+{
+    auto* d = new Domain;
+    d->kind = Domain::BYPASS;
+    domains_.push_back(d);
+    return d;
+}
+
+void Driver::attach(uint32_t sid, Domain* d)
+{
+    uint64_t ste[8] = {};
+    bool stalls = ((idr_[0] >> 24) & 3) == 0;
+    auto s2_fields = [&](const Domain* s2) {
+        unsigned tg = s2->gshift == 12 ? 0 : s2->gshift == 16 ? 1 : 2;
+        int sl = s2->start_level;
+        unsigned sl0 = s2->gshift == 12 ? static_cast<unsigned>(2 - sl) : static_cast<unsigned>(3 - sl);
+        unsigned ps = idr_[5] & 7;
+        ste[2] = s2->vmid | (static_cast<uint64_t>(64 - s2->ia_bits) << 32) |
+                 (static_cast<uint64_t>(sl0) << 38) | (1ull << 40) | (1ull << 42) | (3ull << 44) |
+                 (static_cast<uint64_t>(tg) << 46) | (static_cast<uint64_t>(ps) << 48) |
+                 (1ull << 51) /* S2AA64 */ | (1ull << 58) /* S2R */;
+        ste[3] = s2->root & 0x000FFFFFFFFFFFF0ull;
+    };
+    switch (d->kind) {
+    case Domain::ABORT: ste[0] = 1; break;
+    case Domain::BYPASS: ste[0] = 1 | (4u << 1); break;
+    case Domain::S1:
+        ste[0] = 1 | (5u << 1) | (d->cd & 0x000FFFFFFFFFFFC0ull);
+        ste[1] = (1ull << 2) | (1ull << 4) | (3ull << 6) | (stalls ? 1ull << 27 : 0);
+        ste[2] = d->vmid;
+        break;
+    case Domain::S2:
+        ste[0] = 1 | (6u << 1);
+        s2_fields(d);
+        break;
+    case Domain::NESTED:
+        ste[0] = 1 | (7u << 1) | (d->cd & 0x000FFFFFFFFFFFC0ull);
+        ste[1] = (1ull << 2) | (1ull << 4) | (3ull << 6) | (stalls ? 1ull << 27 : 0);
+        s2_fields(d->s2);
+        break;
+    }
+    write_ste(sid, ste);
+    cfgi_ste(sid);
+}
+
+// ---- page tables (DDI 0487 D8.3) ----
+
+uint64_t Driver::leaf_desc(const Domain* d, uint64_t pa, unsigned prot, unsigned leaf_shift,
+                           bool stage2) const
+{
+    bool page = leaf_shift == d->gshift;
+    uint64_t v = pa | 1 | (page ? 2 : 0) | (3ull << 8) /* SH ISH */ | (1ull << 10) /* AF */;
+    if (stage2) {
+        v |= (0xFull << 2) /* MemAttr Normal WB */ | ((prot & PROT_READ) ? 1ull << 6 : 0) |
+             ((prot & PROT_WRITE) ? 1ull << 7 : 0) | ((prot & PROT_EXEC) ? 0 : 1ull << 54);
+    } else {
+        v |= (0ull << 2) /* AttrIndx 0 */ | ((prot & PROT_WRITE) ? 0 : 1ull << 7) /* AP[2] */ |
+             ((prot & PROT_PRIV) ? 0 : 1ull << 6) /* AP[1]: unprivileged access */ |
+             (1ull << 11) /* nG */ | ((prot & PROT_EXEC) ? 0 : (3ull << 53)) /* PXN, UXN */;
+    }
+    return v;
+}
+
+void Driver::set_pte(Domain* d, uint64_t root, int start, unsigned ia_bits, uint64_t ia,
+                     uint64_t desc, unsigned leaf_shift, bool)
+{
+    unsigned g = d->gshift, s = g - 3;
+    uint64_t table = root;
+    for (int l = start;; l++) {
+        unsigned lsb = g + s * static_cast<unsigned>(3 - l);
+        unsigned bits = l == start ? ia_bits - lsb : s;
+        uint64_t idx = (ia >> lsb) & ((1ull << bits) - 1);
+        uint64_t slot = table + 8 * idx;
+        if (lsb == leaf_shift) {
+            write_pte(slot, desc);
+            return;
+        }
+        uint64_t cur = read_pte(slot);
+        if ((cur & 3) != 3) {
+            uint64_t next = table_alloc(g, 1u << s);
+            write_pte(slot, next | 3);
+            table = next;
+        } else {
+            table = cur & 0x0000FFFFFFFFF000ull & ~((1ull << g) - 1);
+        }
+    }
+}
+
+void Driver::map(Domain* d, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot,
+                 unsigned leaf_shift)
+{
+    if (!leaf_shift)
+        leaf_shift = d->gshift;
+    bool s2 = d->kind == Domain::S2;
+    uint64_t step = 1ull << leaf_shift;
+    for (uint64_t off = 0; off < size; off += step)
+        set_pte(d, d->root, d->start_level, d->ia_bits, iova + off,
+                leaf_desc(d, pa + off, prot, leaf_shift, s2), leaf_shift, s2);
+}
+
+void Driver::identity_s2(Domain* d, uint64_t pa, uint64_t size)
+{
+    if (!d->s2)
+        throw DriverError("identity_s2 needs a nested domain");
+    map(d->s2, pa, pa, size, PROT_READ | PROT_WRITE | PROT_EXEC, 0);
+}
+
+bool Driver::lookup(const Domain* d, uint64_t iova, uint64_t* pa, unsigned* leaf_shift) const
+{
+    unsigned g = d->gshift, s = g - 3;
+    uint64_t table = d->root;
+    for (int l = d->start_level; l <= 3; l++) {
+        unsigned lsb = g + s * static_cast<unsigned>(3 - l);
+        unsigned bits = l == d->start_level ? d->ia_bits - lsb : s;
+        uint64_t v = read_pte(table + 8 * ((iova >> lsb) & ((1ull << bits) - 1)));
+        if (!(v & 1))
+            return false;
+        uint64_t addr = v & 0x0000FFFFFFFFF000ull;
+        if (l == 3 || !(v & 2)) {
+            addr &= ~((1ull << lsb) - 1);
+            if (pa)
+                *pa = addr | (iova & ((1ull << lsb) - 1));
+            if (leaf_shift)
+                *leaf_shift = lsb;
+            return true;
+        }
+        table = addr & ~((1ull << g) - 1);
+    }
+    return false;
+}
+
+void Driver::unmap(Domain* d, uint64_t iova, uint64_t size)
+{
+    uint64_t off = 0;
+    while (off < size) {
+        unsigned ls = d->gshift;
+        if (!lookup(d, iova + off, nullptr, &ls)) {
+            off += 1ull << d->gshift;
+            continue;
+        }
+        set_pte(d, d->root, d->start_level, d->ia_bits, iova + off, 0, ls,
+                d->kind == Domain::S2);
+        off += 1ull << ls;
+    }
+    tlbi_va(d, iova, size, opt_.leaf_tlbi);
+}
+
+void Driver::remap(Domain* d, uint64_t iova, uint64_t pa, unsigned prot, unsigned leaf_shift)
+{
+    if (!leaf_shift)
+        leaf_shift = d->gshift;
+    uint64_t base = iova & ~((1ull << leaf_shift) - 1);
+    bool s2 = d->kind == Domain::S2;
+    set_pte(d, d->root, d->start_level, d->ia_bits, base, 0, leaf_shift, s2);
+    tlbi_va(d, base, 1ull << leaf_shift, opt_.leaf_tlbi);
+    set_pte(d, d->root, d->start_level, d->ia_bits, base,
+            leaf_desc(d, pa & ~((1ull << leaf_shift) - 1), prot, leaf_shift, s2), leaf_shift, s2);
+}
+
+std::vector<Event> Driver::events()
+{
+    std::vector<Event> out;
+    uint32_t mask = (2u << opt_.evtq_log2) - 1, idxm = (1u << opt_.evtq_log2) - 1;
+    uint32_t prod = static_cast<uint32_t>(bus_.reg_read(EVENTQ_PROD, 4));
+    while ((evtq_cons_ & mask) != (prod & mask)) {
+        Event e;
+        bus_.mem_read(evtq_ + 32ull * (evtq_cons_ & idxm), e.raw, 32);
+        out.push_back(e);
+        evtq_cons_ = (evtq_cons_ + 1) & mask;
+    }
+    // acknowledge any overflow together with the new read index (7.4)
+    bus_.reg_write(EVENTQ_CONS, 4, evtq_cons_ | (prod & 0x80000000u));
+    return out;
+}
+
+}  // namespace smmuv3::drv
