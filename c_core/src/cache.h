@@ -47,6 +47,8 @@ enum {
     TLBF_GLOBAL = 1u << 1,   /* nG == 0: matches any ASID */
     TLBF_S1DIRTY_CLEAN = 1u << 2, /* a stage-1 write would set dirty state (HTTU): re-walk */
     TLBF_S2DIRTY_CLEAN = 1u << 3, /* same at stage 2 */
+    TLBF_PRIVCFG_SHIFT = 4,  /* micro-TLB: STE.PRIVCFG to apply on a hit (3 for EL2 regimes) */
+    TLBF_INSTCFG_SHIFT = 6,  /* micro-TLB: STE.INSTCFG to apply on a hit */
 };
 
 typedef struct tlb_entry {
@@ -63,7 +65,6 @@ typedef struct tlb_entry {
     uint8_t gshift;     /* granule of that stage */
     uint8_t s2level, s2gshift; /* stage-2 leaf (nested entries) */
     uint8_t attr;       /* output memory type, MAIR encoding */
-    uint8_t overrides;  /* micro-TLB: PRIVCFG[1:0] | INSTCFG[3:2] of the STE */
     uint32_t sid;       /* micro-TLB only: StreamID */
     uint32_t ssid_tag;  /* micro-TLB only: SubstreamID | bit 31 = SSV */
     uint64_t ipa_mask;  /* nested: size-1 of the stage-2 leaf the entry came from */
@@ -71,23 +72,42 @@ typedef struct tlb_entry {
 
 #define SSID_TAG(ssv, ssid) ((ssv) ? (0x80000000u | (uint32_t)(ssid)) : 0u)
 
+/* What a lookup returns: the hot part of an entry (one 32-byte slot). */
+typedef struct tlb_hot {
+    uint64_t tag;       /* va | shift */
+    uint64_t pa;        /* output address of va */
+    uint32_t k1, k2;
+    uint8_t perm1, perm2, flags, attr;
+    uint32_t idx;       /* entry number */
+} tlb_hot_t;
+
+static inline unsigned hot_shift(const tlb_hot_t *h)
+{
+    return (unsigned)(h->tag & 63u);
+}
+
 struct smmu_tlb;
 struct smmu_tlb *tlb_create(smmu_t *smmu, const smmu_cache_geom_t *g);
+struct smmu_tlb *utlb_create(smmu_t *smmu, const smmu_cache_geom_t *g);
+/* The full entry behind a hot slot. */
+tlb_entry_t *tlb_cold(struct smmu_tlb *t, const tlb_hot_t *h);
 void tlb_destroy(smmu_t *smmu, struct smmu_tlb *t);
 void tlb_flush(smmu_t *smmu, struct smmu_tlb *t);
 size_t tlb_footprint(const smmu_cache_geom_t *g);
 void tlb_reseed(struct smmu_tlb *t, uint64_t seed);
 
 /* IOTLB lookup: entry whose range holds va, with this ctx and (global or) asid. */
-tlb_entry_t *tlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid,
-                        smmu_cache_stats_t *st);
-/* Micro-TLB lookup: tagged by StreamID and SubstreamID as well. */
-tlb_entry_t *utlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t sid, uint32_t ssid_tag,
-                         smmu_cache_stats_t *st);
+tlb_hot_t *tlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid,
+                      smmu_cache_stats_t *st);
+/* Micro-TLB lookup: tagged by StreamID and SubstreamID. */
+tlb_hot_t *utlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t sid, uint32_t ssid_tag,
+                       smmu_cache_stats_t *st);
 /* Insert (replacing an entry with the same tags if present). */
 void tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st);
+/* Replacement-state touch of a micro-TLB entry hit through the fast path. */
+void utlb_touch(struct smmu_tlb *t, uint32_t idx);
 /* Remove one entry found by a lookup. */
-void tlb_remove(struct smmu_tlb *t, tlb_entry_t *e, smmu_cache_stats_t *st);
+void tlb_remove(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st);
 
 /* What an invalidation removes. Every condition enabled must hold. */
 typedef struct tlb_inv {
@@ -100,14 +120,11 @@ typedef struct tlb_inv {
     uint16_t asid;
     bool keep_global;        /* global entries are not removed (TLBI_*_ASID) */
     bool by_addr;            /* only entries overlapping [lo, hi] */
-    bool by_ipa;             /* the range applies to the entries' IPA (TLBI_S2_IPA) */
     uint64_t lo, hi;
     uint8_t tg_shift;        /* 0, or only entries of this granule (range TLBI with TG) */
     uint8_t ttl;             /* 0, or only leaves at this level */
     bool by_sid;             /* micro-TLB: only entries of this StreamID range */
     uint32_t sid_lo, sid_hi;
-    bool by_ssid;
-    uint32_t ssid_tag;
 } tlb_inv_t;
 
 unsigned tlb_invalidate(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_stats_t *st);
@@ -127,6 +144,14 @@ const smmu_cd_t *cfgc_cd_insert(smmu_t *smmu, uint32_t sid, uint32_t ssid_tag,
                                 const smmu_cd_t *cd);
 /* CFGI_STE / CFGI_STE_RANGE / CFGI_ALL: STEs of [lo, hi] and every CD reached through them */
 void cfgc_inv_ste(smmu_t *smmu, uint32_t lo, uint32_t hi);
+/* Generation of the configuration cache contents (changes on any insert/removal/flush). */
+uint64_t cfgc_gen(const smmu_t *smmu);
+/* Does p point into the configuration cache? */
+bool cfgc_cached(const smmu_t *smmu, const void *p);
+/* Complete a memo (gen and entry numbers) whose ste/cd pointers are set. */
+void cfgc_memo_fill(smmu_t *smmu, smmu_memo_t *m);
+/* Account a memo hit as the STE (and CD) lookups it stands for. */
+void cfgc_memo_hit(smmu_t *smmu, const smmu_memo_t *m);
 /* CFGI_CD (all == false) / CFGI_CD_ALL (all == true) */
 void cfgc_inv_cd(smmu_t *smmu, uint32_t sid, uint32_t ssid_tag, bool all);
 

@@ -93,7 +93,7 @@ void cpol_set_valid(cpol_t *cp, uint32_t set, uint32_t way, bool valid)
     *w = valid ? (*w | bit) : (*w & ~bit);
 }
 
-static void plru_touch(cpol_t *cp, uint32_t set, uint32_t way)
+void cpol_plru_touch(cpol_t *cp, uint32_t set, uint32_t way)
 {
     unsigned depth = log2u(cp->ways);
     uint64_t *bits = &cp->plru[(size_t)set * cp->vwords];
@@ -120,18 +120,6 @@ static uint32_t plru_victim(const cpol_t *cp, uint32_t set)
     return node - cp->ways;
 }
 
-void cpol_touch(cpol_t *cp, uint32_t set, uint32_t way)
-{
-    uint64_t *m = &cp->meta[(size_t)set * cp->ways + way];
-    switch (cp->policy) {
-    case SMMU_POLICY_LRU: *m = ++cp->clock; break;
-    case SMMU_POLICY_LFU: (*m)++; break;
-    case SMMU_POLICY_PLRU: plru_touch(cp, set, way); break;
-    case SMMU_POLICY_FIFO:
-    case SMMU_POLICY_RANDOM: break;
-    }
-}
-
 void cpol_filled(cpol_t *cp, uint32_t set, uint32_t way)
 {
     uint64_t *m = &cp->meta[(size_t)set * cp->ways + way];
@@ -139,7 +127,7 @@ void cpol_filled(cpol_t *cp, uint32_t set, uint32_t way)
     case SMMU_POLICY_LRU:
     case SMMU_POLICY_FIFO: *m = ++cp->clock; break;
     case SMMU_POLICY_LFU: *m = 1; break;
-    case SMMU_POLICY_PLRU: plru_touch(cp, set, way); break;
+    case SMMU_POLICY_PLRU: cpol_plru_touch(cp, set, way); break;
     case SMMU_POLICY_RANDOM: break;
     }
     cpol_set_valid(cp, set, way, true);

@@ -101,3 +101,27 @@ void cfgc_inv_cd(smmu_t *smmu, uint32_t sid, uint32_t ssid_tag, bool all)
     sid_range_t r = {sid, sid};
     kc_remove_if(&c->cd, in_sid_range, &r);
 }
+
+uint64_t cfgc_gen(const smmu_t *smmu)
+{
+    return smmu->cfgc->ste.gen + smmu->cfgc->cd.gen;
+}
+
+bool cfgc_cached(const smmu_t *smmu, const void *p)
+{
+    return kc_owns(&smmu->cfgc->ste, p) || kc_owns(&smmu->cfgc->cd, p);
+}
+
+void cfgc_memo_fill(smmu_t *smmu, smmu_memo_t *m)
+{
+    m->gen = cfgc_gen(smmu);
+    m->ste_idx = kc_index_of(&smmu->cfgc->ste, m->ste);
+    m->cd_idx = m->cd ? kc_index_of(&smmu->cfgc->cd, m->cd) : 0;
+}
+
+void cfgc_memo_hit(smmu_t *smmu, const smmu_memo_t *m)
+{
+    kc_hit_index(&smmu->cfgc->ste, m->ste_idx);
+    if (m->cd)
+        kc_hit_index(&smmu->cfgc->cd, m->cd_idx);
+}

@@ -157,6 +157,29 @@ struct smmu_pmcg;
 /* The instance                                                                              */
 /* ---------------------------------------------------------------------------------------- */
 
+/** Per-port fast path: the micro-TLB's most recent entry, valid while epoch matches. */
+typedef struct smmu_fast {
+    uint64_t va, pa, mask;
+    uint64_t epoch;
+    uint32_t sid, ssid_tag;
+    uint32_t idx;          /* micro-TLB entry number (replacement state) */
+    uint8_t allowed;       /* access classes (write<<2 | instr<<1 | priv) allowed */
+    uint8_t perm_u, perm_p;
+    uint8_t pc;            /* PRIVCFG applied on hits */
+    uint8_t attr;
+} smmu_fast_t;
+
+/** Per-port configuration memo: the decoded STE/CD (in the configuration cache) of the
+ *  last stream seen on the port, valid while the configuration cache is unchanged. A memo
+ *  hit counts and touches the configuration cache exactly as a lookup would. */
+typedef struct smmu_memo {
+    uint64_t gen;          /* cfgc_gen() when filled; 0 = invalid */
+    uint32_t sid, ssid_tag;
+    const smmu_ste_t *ste;
+    const smmu_cd_t *cd;   /* NULL when stage 1 is not used */
+    uint32_t ste_idx, cd_idx; /* their configuration cache entry numbers */
+} smmu_memo_t;
+
 /** Cached direct-pointer regions from host_ops.mem_ptr. */
 #define SMMU_DMI_SLOTS 4
 typedef struct smmu_dmi {
@@ -187,6 +210,8 @@ struct smmu {
 
     struct smmu_tlb *iotlb;
     struct smmu_tlb **utlb;     /* cfg.num_ports micro-TLBs */
+    smmu_fast_t *fast;          /* cfg.num_ports fast-path entries */
+    smmu_memo_t *memo;          /* cfg.num_ports configuration memos */
     struct smmu_cfgc *cfgc;
     struct smmu_walkc *walkc;
     struct smmu_stalls *stalls;
@@ -285,7 +310,26 @@ void xlate_one(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out);
 bool cpol_init(smmu_t *smmu, cpol_t *cp, const smmu_cache_geom_t *g);
 void cpol_free(smmu_t *smmu, cpol_t *cp);
 size_t cpol_footprint(const smmu_cache_geom_t *g);
-void cpol_touch(cpol_t *cp, uint32_t set, uint32_t way);
+void cpol_plru_touch(cpol_t *cp, uint32_t set, uint32_t way);
+/* Replacement state update on a hit (inline: it is on every hit path). */
+static inline void cpol_touch(cpol_t *cp, uint32_t set, uint32_t way)
+{
+    switch (cp->policy) {
+    case SMMU_POLICY_LRU: cp->meta[(size_t)set * cp->ways + way] = ++cp->clock; break;
+    case SMMU_POLICY_LFU: cp->meta[(size_t)set * cp->ways + way]++; break;
+    case SMMU_POLICY_PLRU: cpol_plru_touch(cp, set, way); break;
+    case SMMU_POLICY_FIFO:
+    case SMMU_POLICY_RANDOM: break;
+    }
+}
+/* Same, by entry number (set * ways + way). */
+static inline void cpol_touch_idx(cpol_t *cp, uint32_t idx)
+{
+    if (cp->policy == SMMU_POLICY_LRU)
+        cp->meta[idx] = ++cp->clock;
+    else
+        cpol_touch(cp, idx / cp->ways, idx % cp->ways);
+}
 uint32_t cpol_victim(cpol_t *cp, uint32_t set);      /* an invalid way first */
 void cpol_filled(cpol_t *cp, uint32_t set, uint32_t way); /* also marks the way valid */
 void cpol_set_valid(cpol_t *cp, uint32_t set, uint32_t way, bool valid);

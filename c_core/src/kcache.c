@@ -68,6 +68,7 @@ void kc_flush(kcache_t *c, uint64_t seed)
     for (uint32_t i = 0; i < (1u << c->bucket_bits); i++)
         c->bucket[i] = -1;
     c->count = 0;
+    c->gen++;
     cpol_reset(&c->pol, seed);
 }
 
@@ -100,6 +101,7 @@ static void kc_unlink(kcache_t *c, int32_t i)
     c->next[i] = c->prev[i] = -1;
     cpol_set_valid(&c->pol, (uint32_t)i / c->pol.ways, (uint32_t)i % c->pol.ways, false);
     c->count--;
+    c->gen++;
 }
 
 void *kc_peek(kcache_t *c, uint64_t k0, uint64_t k1)
@@ -121,8 +123,26 @@ void *kc_lookup(kcache_t *c, uint64_t k0, uint64_t k1)
         return NULL;
     }
     c->st->hits++;
-    cpol_touch(&c->pol, (uint32_t)i / c->pol.ways, (uint32_t)i % c->pol.ways);
+    cpol_touch_idx(&c->pol, (uint32_t)i);
     return c->payload + (size_t)i * c->payload_size;
+}
+
+bool kc_owns(const kcache_t *c, const void *p)
+{
+    const uint8_t *b = p;
+    return c->n && b >= c->payload && b < c->payload + (size_t)c->n * c->payload_size;
+}
+
+uint32_t kc_index_of(const kcache_t *c, const void *p)
+{
+    return (uint32_t)(((const uint8_t *)p - c->payload) / c->payload_size);
+}
+
+void kc_hit_index(kcache_t *c, uint32_t i)
+{
+    c->st->lookups++;
+    c->st->hits++;
+    cpol_touch_idx(&c->pol, i);
 }
 
 void *kc_insert(kcache_t *c, uint64_t k0, uint64_t k1, const void *payload)
@@ -153,6 +173,7 @@ void *kc_insert(kcache_t *c, uint64_t k0, uint64_t k1, const void *payload)
     c->bucket[b] = i;
     cpol_filled(&c->pol, (uint32_t)i / c->pol.ways, (uint32_t)i % c->pol.ways);
     c->count++;
+    c->gen++;
     c->st->fills++;
     return c->payload + (size_t)i * c->payload_size;
 }

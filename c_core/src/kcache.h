@@ -18,6 +18,7 @@ typedef struct kcache {
     int32_t *next, *prev, *bucket;
     uint32_t bucket_bits;
     uint32_t count;      /* valid entries */
+    uint64_t gen;        /* bumped on every insert, removal and flush */
     smmu_cache_stats_t *st;
 } kcache_t;
 
@@ -36,6 +37,12 @@ void *kc_insert(kcache_t *c, uint64_t k0, uint64_t k1, const void *payload);
 unsigned kc_remove_if(kcache_t *c, bool (*pred)(uint64_t k0, uint64_t k1, const void *p,
                                                 const void *arg),
                       const void *arg);
+/* Entry number of a payload pointer. */
+uint32_t kc_index_of(const kcache_t *c, const void *p);
+/* Count a lookup that hits entry i, and touch it. */
+void kc_hit_index(kcache_t *c, uint32_t i);
+/* Is p a payload pointer of this cache? */
+bool kc_owns(const kcache_t *c, const void *p);
 /* Remove the entry tagged (k0, k1) if present. */
 bool kc_remove(kcache_t *c, uint64_t k0, uint64_t k1);
 

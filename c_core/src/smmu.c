@@ -350,6 +350,8 @@ static void destroy_parts(smmu_t *s)
             tlb_destroy(s, s->utlb[i]);
         smmu_free(s, s->utlb, sizeof(*s->utlb) * s->cfg.num_ports);
     }
+    smmu_free(s, s->fast, sizeof(*s->fast) * s->cfg.num_ports);
+    smmu_free(s, s->memo, sizeof(*s->memo) * s->cfg.num_ports);
     cfgc_destroy(s, s->cfgc);
     walkc_destroy(s, s->walkc);
     stall_destroy(s);
@@ -361,10 +363,12 @@ static smmu_status_t create_parts(smmu_t *s)
 {
     s->iotlb = tlb_create(s, &s->cfg.iotlb);
     s->utlb = smmu_alloc(s, sizeof(*s->utlb) * s->cfg.num_ports);
-    if ((s->cfg.iotlb.entries && !s->iotlb) || !s->utlb)
+    s->fast = smmu_alloc(s, sizeof(*s->fast) * s->cfg.num_ports);
+    s->memo = smmu_alloc(s, sizeof(*s->memo) * s->cfg.num_ports);
+    if ((s->cfg.iotlb.entries && !s->iotlb) || !s->utlb || !s->fast || !s->memo)
         return SMMU_E_NOMEM;
     for (unsigned i = 0; i < s->cfg.num_ports; i++) {
-        s->utlb[i] = tlb_create(s, &s->cfg.utlb);
+        s->utlb[i] = utlb_create(s, &s->cfg.utlb);
         if (s->cfg.utlb.entries && !s->utlb[i])
             return SMMU_E_NOMEM;
     }
@@ -401,6 +405,7 @@ smmu_status_t smmu_create(const smmu_config_t *cfg, const smmu_host_ops_t *ops, 
         smmu_destroy(s);
         return st;
     }
+    s->epoch = 1; /* fast-path entries start invalid (epoch 0) */
     smmu_reset(s);
     *out = s;
     return SMMU_OK;
@@ -430,6 +435,10 @@ void smmu_reset(smmu_t *smmu)
     smmu->atc_pending = 0;
     smmu->atc_timeout = false;
     smmu->epoch++;
+    for (unsigned i = 0; i < smmu->cfg.num_ports; i++) {
+        smmu->fast[i].epoch = 0;
+        smmu->memo[i].gen = 0;
+    }
 }
 
 size_t smmu_config_footprint(const smmu_config_t *cfg)
@@ -438,7 +447,8 @@ size_t smmu_config_footprint(const smmu_config_t *cfg)
         return 0;
     size_t n = sizeof(smmu_t);
     n += tlb_footprint(&cfg->iotlb);
-    n += (tlb_footprint(&cfg->utlb) + sizeof(void *)) * cfg->num_ports;
+    n += (tlb_footprint(&cfg->utlb) + sizeof(void *) + sizeof(smmu_fast_t) + sizeof(smmu_memo_t)) *
+         cfg->num_ports;
     n += cfgc_footprint(cfg) + walkc_footprint(cfg);
     n += stall_footprint(cfg) + pmcg_footprint(cfg);
     return n;

@@ -3,27 +3,39 @@
  * IOTLB and micro-TLBs. Arm IHI 0070 G.b 3.17 (TLB tagging), 4.4 (TLB invalidation).
  *
  * Entries hold the real mapping size (page, block, or contiguous range), so one entry
- * covers what its descriptor covers. Lookups go through a chained hash index keyed by
- * (input page number, mapping size), one probe per mapping size present in the cache;
- * the sets/ways geometry only constrains replacement (set = page number mod sets, the
- * classic VA-indexed organisation). The same structure serves the micro-TLBs, whose
- * entries are also tagged by StreamID and SubstreamID.
+ * covers what its descriptor covers. The lookup structure is an open-addressed hash table
+ * (linear probing, backward-shift deletion) whose 32-byte slots carry everything a hit
+ * needs, keyed by (input address | mapping size, k1, k2):
+ *   IOTLB:      k1 = context tag (kind, regime, VMID), k2 = ASID, or TLB_K2_GLOBAL for
+ *               entries from nG == 0 descriptors (they match any ASID: a second probe);
+ *   micro-TLB:  k1 = StreamID, k2 = SubstreamID tag.
+ * The rest of an entry (tlb_entry_t) lives in a parallel array indexed by the entry number
+ * (set * ways + way), which is also what the replacement policies work on. The set of an
+ * entry is a hash of its key, so streams using the same IOVAs with different ASIDs do not
+ * all compete for one set (docs/decisions/0003-tlb-organisation.md).
  */
 #include "cache.h"
+
+#define TLB_K2_GLOBAL 0xFFFFFFFFu
+#define SLOT_EMPTY 0u
+
+typedef tlb_hot_t tlb_slot_t; /* tag 0 = empty */
 
 struct smmu_tlb {
     cpol_t pol;
     uint32_t n;            /* entries */
-    tlb_entry_t *e;
-    int32_t *next, *prev;  /* hash chain links, per entry */
-    int32_t *bucket;       /* chain heads */
-    uint32_t bucket_bits;
+    uint32_t slot_bits;
+    uint32_t slot_mask;
+    tlb_slot_t *slots;
+    uint32_t *slot_of;     /* entry number -> slot position */
+    tlb_entry_t *e;        /* full entries, by entry number */
     uint32_t shift_count[64];
     uint64_t shifts;       /* bit s set: entries of size 2^s present */
-    uint32_t mru;          /* last entry hit (micro-TLB fast path) */
+    uint32_t globals;      /* entries with TLBF_GLOBAL */
+    bool micro;            /* keyed by StreamID/SubstreamID */
 };
 
-static uint32_t bucket_bits_for(uint32_t n)
+static uint32_t slot_bits_for(uint32_t n)
 {
     uint32_t b = 1;
     while ((1u << b) < 2 * n)
@@ -36,21 +48,20 @@ size_t tlb_footprint(const smmu_cache_geom_t *g)
     if (!g->entries)
         return 0;
     size_t n = g->entries;
-    size_t buckets = (size_t)1 << bucket_bits_for(g->entries);
-    return sizeof(struct smmu_tlb) + n * (sizeof(tlb_entry_t) + 2 * sizeof(int32_t)) +
-           buckets * sizeof(int32_t) + cpol_footprint(g);
+    size_t slots = (size_t)1 << slot_bits_for(g->entries);
+    return sizeof(struct smmu_tlb) + slots * sizeof(tlb_slot_t) +
+           n * (sizeof(tlb_entry_t) + sizeof(uint32_t)) + cpol_footprint(g);
 }
 
 static void tlb_free_arrays(smmu_t *smmu, struct smmu_tlb *t)
 {
+    smmu_free(smmu, t->slots, sizeof(tlb_slot_t) << t->slot_bits);
+    smmu_free(smmu, t->slot_of, sizeof(uint32_t) * t->n);
     smmu_free(smmu, t->e, sizeof(tlb_entry_t) * t->n);
-    smmu_free(smmu, t->next, sizeof(int32_t) * t->n);
-    smmu_free(smmu, t->prev, sizeof(int32_t) * t->n);
-    smmu_free(smmu, t->bucket, sizeof(int32_t) << t->bucket_bits);
     cpol_free(smmu, &t->pol);
 }
 
-struct smmu_tlb *tlb_create(smmu_t *smmu, const smmu_cache_geom_t *g)
+static struct smmu_tlb *tlb_new(smmu_t *smmu, const smmu_cache_geom_t *g, bool micro)
 {
     if (!g->entries)
         return NULL;
@@ -58,18 +69,29 @@ struct smmu_tlb *tlb_create(smmu_t *smmu, const smmu_cache_geom_t *g)
     if (!t)
         return NULL;
     t->n = g->entries;
-    t->bucket_bits = bucket_bits_for(g->entries);
+    t->micro = micro;
+    t->slot_bits = slot_bits_for(g->entries);
+    t->slot_mask = (1u << t->slot_bits) - 1;
+    t->slots = smmu_alloc(smmu, sizeof(tlb_slot_t) << t->slot_bits);
+    t->slot_of = smmu_alloc(smmu, sizeof(uint32_t) * t->n);
     t->e = smmu_alloc(smmu, sizeof(tlb_entry_t) * t->n);
-    t->next = smmu_alloc(smmu, sizeof(int32_t) * t->n);
-    t->prev = smmu_alloc(smmu, sizeof(int32_t) * t->n);
-    t->bucket = smmu_alloc(smmu, sizeof(int32_t) << t->bucket_bits);
-    if (!t->e || !t->next || !t->prev || !t->bucket || !cpol_init(smmu, &t->pol, g)) {
+    if (!t->slots || !t->slot_of || !t->e || !cpol_init(smmu, &t->pol, g)) {
         tlb_free_arrays(smmu, t);
         smmu_free(smmu, t, sizeof *t);
         return NULL;
     }
     tlb_flush(smmu, t);
     return t;
+}
+
+struct smmu_tlb *tlb_create(smmu_t *smmu, const smmu_cache_geom_t *g)
+{
+    return tlb_new(smmu, g, false);
+}
+
+struct smmu_tlb *utlb_create(smmu_t *smmu, const smmu_cache_geom_t *g)
+{
+    return tlb_new(smmu, g, true);
 }
 
 void tlb_destroy(smmu_t *smmu, struct smmu_tlb *t)
@@ -84,14 +106,11 @@ void tlb_flush(smmu_t *smmu, struct smmu_tlb *t)
 {
     if (!t)
         return;
+    memset(t->slots, 0, sizeof(tlb_slot_t) << t->slot_bits);
     memset(t->e, 0, sizeof(tlb_entry_t) * t->n);
-    for (uint32_t i = 0; i < t->n; i++)
-        t->next[i] = t->prev[i] = -1;
-    for (uint32_t i = 0; i < (1u << t->bucket_bits); i++)
-        t->bucket[i] = -1;
     memset(t->shift_count, 0, sizeof t->shift_count);
     t->shifts = 0;
-    t->mru = 0;
+    t->globals = 0;
     cpol_reset(&t->pol, smmu->cfg.seed);
 }
 
@@ -101,145 +120,179 @@ void tlb_reseed(struct smmu_tlb *t, uint64_t seed)
         t->pol.rng = seed ? seed : UINT64_C(0x9E3779B97F4A7C15);
 }
 
-static inline uint32_t tlb_hash(const struct smmu_tlb *t, uint64_t vpn, unsigned shift)
+static inline uint64_t tlb_mix(uint64_t tag, uint32_t k1, uint32_t k2)
 {
-    uint64_t h = (vpn ^ ((uint64_t)shift << 58)) * UINT64_C(0x9E3779B97F4A7C15);
-    return (uint32_t)(h >> (64 - t->bucket_bits));
+    uint64_t h = tag ^ ((uint64_t)k1 * UINT64_C(0xC2B2AE3D27D4EB4F)) ^
+                 ((uint64_t)k2 * UINT64_C(0x165667B19E3779F9));
+    return h * UINT64_C(0x9E3779B97F4A7C15);
 }
 
-static void link_entry(struct smmu_tlb *t, int32_t i)
+static inline uint32_t home_slot(const struct smmu_tlb *t, uint64_t h)
 {
-    const tlb_entry_t *e = &t->e[i];
-    uint32_t b = tlb_hash(t, e->va >> e->shift, e->shift);
-    t->prev[i] = -1;
-    t->next[i] = t->bucket[b];
-    if (t->bucket[b] >= 0)
-        t->prev[t->bucket[b]] = i;
-    t->bucket[b] = i;
-    if (t->shift_count[e->shift]++ == 0)
-        t->shifts |= UINT64_C(1) << e->shift;
+    return (uint32_t)(h >> (64 - t->slot_bits));
 }
 
-static void unlink_entry(struct smmu_tlb *t, int32_t i)
+static inline tlb_slot_t *probe(struct smmu_tlb *t, uint64_t tag, uint32_t k1, uint32_t k2)
 {
-    tlb_entry_t *e = &t->e[i];
-    if (t->prev[i] >= 0)
-        t->next[t->prev[i]] = t->next[i];
-    else
-        t->bucket[tlb_hash(t, e->va >> e->shift, e->shift)] = t->next[i];
-    if (t->next[i] >= 0)
-        t->prev[t->next[i]] = t->prev[i];
-    t->next[i] = t->prev[i] = -1;
-    if (--t->shift_count[e->shift] == 0)
-        t->shifts &= ~(UINT64_C(1) << e->shift);
-    e->flags = 0;
-    cpol_set_valid(&t->pol, (uint32_t)i / t->pol.ways, (uint32_t)i % t->pol.ways, false);
+    uint32_t pos = home_slot(t, tlb_mix(tag, k1, k2));
+    for (;;) {
+        tlb_slot_t *s = &t->slots[pos];
+        if (s->tag == tag && s->k1 == k1 && s->k2 == k2)
+            return s;
+        if (s->tag == SLOT_EMPTY)
+            return NULL;
+        pos = (pos + 1) & t->slot_mask;
+    }
 }
 
-static inline void touch(struct smmu_tlb *t, int32_t i)
+static inline tlb_hot_t *hit(struct smmu_tlb *t, tlb_slot_t *s, smmu_cache_stats_t *st)
 {
-    cpol_touch(&t->pol, (uint32_t)i / t->pol.ways, (uint32_t)i % t->pol.ways);
+    cpol_touch_idx(&t->pol, s->idx);
+    st->hits++;
+    return s;
 }
 
-static inline bool tags_match(const tlb_entry_t *e, uint64_t base, unsigned s, uint32_t ctx,
-                              uint16_t asid)
+void utlb_touch(struct smmu_tlb *t, uint32_t idx)
 {
-    return e->va == base && e->shift == s && e->ctx == ctx &&
-           ((e->flags & TLBF_GLOBAL) || e->asid == asid);
+    cpol_touch_idx(&t->pol, idx);
 }
 
-tlb_entry_t *tlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid,
+tlb_entry_t *tlb_cold(struct smmu_tlb *t, const tlb_hot_t *h)
+{
+    return &t->e[h->idx];
+}
+
+tlb_hot_t *tlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid,
                         smmu_cache_stats_t *st)
 {
     st->lookups++;
     for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
         unsigned s = (unsigned)__builtin_ctzll(sh);
-        uint64_t base = va & ~((UINT64_C(1) << s) - 1);
-        for (int32_t i = t->bucket[tlb_hash(t, va >> s, s)]; i >= 0; i = t->next[i]) {
-            tlb_entry_t *e = &t->e[i];
-            if (tags_match(e, base, s, ctx, asid)) {
-                touch(t, i);
-                st->hits++;
-                return e;
-            }
-        }
+        uint64_t tag = (va & ~((UINT64_C(1) << s) - 1)) | s;
+        tlb_slot_t *x = probe(t, tag, ctx, asid);
+        if (!x && t->globals)
+            x = probe(t, tag, ctx, TLB_K2_GLOBAL);
+        if (x)
+            return hit(t, x, st);
     }
     st->misses++;
     return NULL;
 }
 
-static inline bool utags_match(const tlb_entry_t *e, uint64_t va, uint32_t sid, uint32_t ssid_tag)
-{
-    return (e->flags & TLBF_VALID) && e->sid == sid && e->ssid_tag == ssid_tag &&
-           ((va ^ e->va) >> e->shift) == 0;
-}
-
-tlb_entry_t *utlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t sid, uint32_t ssid_tag,
+tlb_hot_t *utlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t sid, uint32_t ssid_tag,
                          smmu_cache_stats_t *st)
 {
     st->lookups++;
-    tlb_entry_t *m = &t->e[t->mru];
-    if (utags_match(m, va, sid, ssid_tag)) {
-        touch(t, (int32_t)t->mru);
-        st->hits++;
-        return m;
-    }
     for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
         unsigned s = (unsigned)__builtin_ctzll(sh);
-        for (int32_t i = t->bucket[tlb_hash(t, va >> s, s)]; i >= 0; i = t->next[i]) {
-            tlb_entry_t *e = &t->e[i];
-            if (e->shift == s && utags_match(e, va, sid, ssid_tag)) {
-                touch(t, i);
-                t->mru = (uint32_t)i;
-                st->hits++;
-                return e;
-            }
-        }
+        tlb_slot_t *x = probe(t, (va & ~((UINT64_C(1) << s) - 1)) | s, sid, ssid_tag);
+        if (x)
+            return hit(t, x, st);
     }
     st->misses++;
     return NULL;
 }
 
-/* An entry with the same tags as e (the one an insert replaces), or -1. */
-static int32_t find_same(const struct smmu_tlb *t, const tlb_entry_t *e)
+/* Remove the slot at pos (linear probing: shift later members of the cluster back). */
+static void slot_delete(struct smmu_tlb *t, uint32_t pos)
 {
-    for (int32_t i = t->bucket[tlb_hash(t, e->va >> e->shift, e->shift)]; i >= 0; i = t->next[i]) {
-        const tlb_entry_t *x = &t->e[i];
-        if (x->va == e->va && x->shift == e->shift && x->ctx == e->ctx && x->asid == e->asid &&
-            (x->flags & TLBF_GLOBAL) == (e->flags & TLBF_GLOBAL) && x->sid == e->sid &&
-            x->ssid_tag == e->ssid_tag)
-            return i;
+    uint32_t hole = pos;
+    for (uint32_t j = (pos + 1) & t->slot_mask;; j = (j + 1) & t->slot_mask) {
+        tlb_slot_t *s = &t->slots[j];
+        if (s->tag == SLOT_EMPTY)
+            break;
+        uint32_t home = home_slot(t, tlb_mix(s->tag, s->k1, s->k2));
+        /* move s into the hole unless its home lies cyclically in (hole, j] */
+        bool stay = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+        if (!stay) {
+            t->slots[hole] = *s;
+            t->slot_of[s->idx] = hole;
+            hole = j;
+        }
     }
-    return -1;
+    memset(&t->slots[hole], 0, sizeof t->slots[hole]);
+}
+
+static void entry_unlink(struct smmu_tlb *t, uint32_t i)
+{
+    tlb_entry_t *e = &t->e[i];
+    slot_delete(t, t->slot_of[i]);
+    if (--t->shift_count[e->shift] == 0)
+        t->shifts &= ~(UINT64_C(1) << e->shift);
+    if (e->flags & TLBF_GLOBAL)
+        t->globals--;
+    e->flags = 0;
+    cpol_set_valid(&t->pol, i / t->pol.ways, i % t->pol.ways, false);
+}
+
+static void keys_of(const struct smmu_tlb *t, const tlb_entry_t *e, uint32_t *k1, uint32_t *k2)
+{
+    if (t->micro) {
+        *k1 = e->sid;
+        *k2 = e->ssid_tag;
+    } else {
+        *k1 = e->ctx;
+        *k2 = (e->flags & TLBF_GLOBAL) ? TLB_K2_GLOBAL : e->asid;
+    }
+}
+
+static void entry_link(struct smmu_tlb *t, uint32_t i)
+{
+    tlb_entry_t *e = &t->e[i];
+    uint32_t k1, k2;
+    keys_of(t, e, &k1, &k2);
+    uint64_t tag = e->va | e->shift;
+    uint32_t pos = home_slot(t, tlb_mix(tag, k1, k2));
+    while (t->slots[pos].tag != SLOT_EMPTY)
+        pos = (pos + 1) & t->slot_mask;
+    tlb_slot_t *s = &t->slots[pos];
+    s->tag = tag;
+    s->pa = e->pa;
+    s->k1 = k1;
+    s->k2 = k2;
+    s->perm1 = e->perm1;
+    s->perm2 = e->perm2;
+    s->flags = e->flags;
+    s->attr = e->attr;
+    s->idx = i;
+    t->slot_of[i] = pos;
+    if (t->shift_count[e->shift]++ == 0)
+        t->shifts |= UINT64_C(1) << e->shift;
+    if (e->flags & TLBF_GLOBAL)
+        t->globals++;
 }
 
 void tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st)
 {
-    int32_t i = find_same(t, e);
-    if (i >= 0) {
-        unlink_entry(t, i);
+    uint32_t k1, k2;
+    keys_of(t, e, &k1, &k2);
+    uint64_t tag = e->va | e->shift;
+    tlb_slot_t *same = probe(t, tag, k1, k2);
+    uint32_t i;
+    if (same) {
+        i = same->idx;
+        entry_unlink(t, i);
     } else {
-        uint32_t set = (uint32_t)(e->va >> e->shift) & t->pol.set_mask;
+        uint32_t set = (uint32_t)(tlb_mix(tag, k1, k2) >> 20) & t->pol.set_mask;
         uint32_t way = cpol_victim(&t->pol, set);
-        i = (int32_t)(set * t->pol.ways + way);
+        i = set * t->pol.ways + way;
         if (t->e[i].flags & TLBF_VALID) {
-            unlink_entry(t, i);
+            entry_unlink(t, i);
             st->evictions++;
         }
     }
     t->e[i] = *e;
     t->e[i].flags |= TLBF_VALID;
-    link_entry(t, i);
-    cpol_filled(&t->pol, (uint32_t)i / t->pol.ways, (uint32_t)i % t->pol.ways);
-    t->mru = (uint32_t)i;
+    entry_link(t, i);
+    cpol_filled(&t->pol, i / t->pol.ways, i % t->pol.ways);
     st->fills++;
 }
 
-void tlb_remove(struct smmu_tlb *t, tlb_entry_t *e, smmu_cache_stats_t *st)
+void tlb_remove(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st)
 {
-    int32_t i = (int32_t)(e - t->e);
-    if (e->flags & TLBF_VALID) {
-        unlink_entry(t, i);
+    uint32_t i = h->idx;
+    if (t->e[i].flags & TLBF_VALID) {
+        entry_unlink(t, i);
         st->invalidations++;
     }
 }
@@ -269,55 +322,70 @@ static bool inv_match(const tlb_entry_t *e, const tlb_inv_t *inv)
         return false;
     if (inv->by_sid && (e->sid < inv->sid_lo || e->sid > inv->sid_hi))
         return false;
-    if (inv->by_ssid && e->ssid_tag != inv->ssid_tag)
-        return false;
     return true;
 }
 
-/* Probe only the buckets of the pages in the range when that is cheaper than a full scan. */
-static unsigned inv_by_probe(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_stats_t *st)
+/* The (k1, k2) keys an IOTLB invalidation can match, when it names them exactly. */
+static unsigned inv_keys(const tlb_inv_t *inv, uint32_t k1[8], uint32_t k2[2], unsigned *n2)
 {
-    unsigned n = 0;
-    for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
-        unsigned s = (unsigned)__builtin_ctzll(sh);
-        for (uint64_t p = inv->lo >> s; p <= (inv->hi >> s); p++) {
-            int32_t i = t->bucket[tlb_hash(t, p, s)];
-            while (i >= 0) {
-                int32_t nx = t->next[i];
-                if (t->e[i].shift == s && inv_match(&t->e[i], inv)) {
-                    unlink_entry(t, i);
-                    st->invalidations++;
-                    n++;
-                }
-                i = nx;
+    if (!inv->match_vmid || inv->vmid_wild || !inv->match_asid)
+        return 0;
+    unsigned n1 = 0;
+    for (unsigned kind = 1; kind <= 3; kind++)
+        for (unsigned r = 0; r < 3; r++)
+            if ((inv->kinds & (1u << kind)) && (inv->regimes & (1u << r))) {
+                if (n1 == 8)
+                    return 0;
+                k1[n1++] = ctx_make(kind, r, inv->vmid);
             }
-        }
-    }
-    return n;
+    k2[0] = inv->asid;
+    *n2 = 1;
+    if (!inv->keep_global)
+        k2[(*n2)++] = TLB_K2_GLOBAL;
+    return n1;
 }
 
-static uint64_t probe_cost(const struct smmu_tlb *t, const tlb_inv_t *inv)
+/* Probe the pages of the range instead of scanning everything, when cheaper. */
+static bool inv_by_probe(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_stats_t *st,
+                         unsigned *count)
 {
+    uint32_t k1[8], k2[2];
+    unsigned n2 = 0, n1 = inv_keys(inv, k1, k2, &n2);
+    if (!n1 || t->micro)
+        return false;
     uint64_t cost = 0;
     for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
         unsigned s = (unsigned)__builtin_ctzll(sh);
-        cost += (inv->hi >> s) - (inv->lo >> s) + 1;
-        if (cost > t->n)
-            return UINT64_MAX;
+        cost += ((inv->hi >> s) - (inv->lo >> s) + 1) * n1 * n2;
+        if (cost > t->n / 4)
+            return false;
     }
-    return cost;
+    for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
+        unsigned s = (unsigned)__builtin_ctzll(sh);
+        for (uint64_t p = inv->lo >> s; p <= (inv->hi >> s); p++)
+            for (unsigned a = 0; a < n1; a++)
+                for (unsigned b = 0; b < n2; b++) {
+                    tlb_slot_t *x = probe(t, (p << s) | s, k1[a], k2[b]);
+                    if (x && inv_match(&t->e[x->idx], inv)) {
+                        entry_unlink(t, x->idx);
+                        st->invalidations++;
+                        (*count)++;
+                    }
+                }
+    }
+    return true;
 }
 
 unsigned tlb_invalidate(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_stats_t *st)
 {
-    if (!t)
-        return 0;
-    if (inv->by_addr && inv->hi >= inv->lo && probe_cost(t, inv) <= t->n / 4)
-        return inv_by_probe(t, inv, st);
     unsigned n = 0;
+    if (!t || !t->shifts)
+        return 0;
+    if (inv->by_addr && inv->hi >= inv->lo && inv_by_probe(t, inv, st, &n))
+        return n;
     for (uint32_t i = 0; i < t->n; i++) {
         if ((t->e[i].flags & TLBF_VALID) && inv_match(&t->e[i], inv)) {
-            unlink_entry(t, (int32_t)i);
+            entry_unlink(t, i);
             st->invalidations++;
             n++;
         }

@@ -231,25 +231,36 @@ static uint8_t out_perm(uint8_t p1, uint8_t p2, bool priv)
     return p;
 }
 
-static void result_from_entry(xctx_t *x, const tlb_entry_t *e, uint64_t va)
+static void result_ok(xctx_t *x, uint64_t pa_base, unsigned shift, uint64_t va, uint8_t p1,
+                      uint8_t p2, uint8_t attr)
 {
     smmu_xlate_t *o = x->out;
-    uint64_t mask = (UINT64_C(1) << e->shift) - 1;
+    uint64_t mask = (UINT64_C(1) << shift) - 1;
     o->status = SMMU_XLATE_OK;
-    o->pa = e->pa + (va & mask);
+    o->pa = pa_base + (va & mask);
     o->page_mask = mask;
-    o->perm = out_perm(e->perm1, e->perm2, x->priv);
-    o->mem_attr = e->attr;
+    o->perm = out_perm(p1, p2, x->priv);
+    o->mem_attr = attr;
+}
+
+static void result_from_entry(xctx_t *x, const tlb_entry_t *e, uint64_t va)
+{
+    result_ok(x, e->pa, e->shift, va, e->perm1, e->perm2, e->attr);
+}
+
+static void result_from_hot(xctx_t *x, const tlb_hot_t *h, uint64_t va)
+{
+    result_ok(x, h->pa, hot_shift(h), va, h->perm1, h->perm2, h->attr);
 }
 
 /* 0: allowed; 1: stage-1 permission fault; 2: stage-2 permission fault; 3: a write that
  * needs a dirty-state update (re-walk). */
-static int entry_check(const tlb_entry_t *e, bool write, bool instr, bool priv)
+static int perm_check(uint8_t p1, uint8_t p2, uint8_t flags, bool write, bool instr, bool priv)
 {
-    if (!(e->perm1 & ptw_need1(write, instr, priv)))
-        return write && (e->flags & TLBF_S1DIRTY_CLEAN) ? 3 : 1;
-    if (!(e->perm2 & ptw_need2(write, instr, priv)))
-        return write && (e->flags & TLBF_S2DIRTY_CLEAN) ? 3 : 2;
+    if (!(p1 & ptw_need1(write, instr, priv)))
+        return write && (flags & TLBF_S1DIRTY_CLEAN) ? 3 : 1;
+    if (!(p2 & ptw_need2(write, instr, priv)))
+        return write && (flags & TLBF_S2DIRTY_CLEAN) ? 3 : 2;
     return 0;
 }
 
@@ -481,9 +492,11 @@ static void insert_tlbs(xctx_t *x, tlb_entry_t *e, uint64_t iova)
         const smmu_ste_t *ste = x->ste;
         e->sid = x->txn->stream_id;
         e->ssid_tag = SSID_TAG(x->txn->ssv, x->txn->substream_id);
-        e->overrides = (uint8_t)(ste->privcfg | (ste->instcfg << 2) |
-                                 (ste->regime == REGIME_NS_EL2 ? 0x10 : 0));
+        unsigned pc = ste->regime == REGIME_NS_EL2 ? 3u : ste->privcfg;
+        e->flags = (uint8_t)((e->flags & 0x0Fu) | (pc << TLBF_PRIVCFG_SHIFT) |
+                             ((unsigned)ste->instcfg << TLBF_INSTCFG_SHIFT));
         tlb_insert(u, e, &s->stats.utlb);
+        s->epoch++; /* the micro-TLB may have evicted the fast-path entry */
     }
 }
 
@@ -492,13 +505,13 @@ static void s2_only(xctx_t *x, uint64_t ipa, smmu_fault_t *f)
     smmu_t *s = x->s;
     x->kind = KIND_S2;
     x->ctx = ctx_make(KIND_S2, REGIME_NS_EL1, x->ste->vmid);
-    tlb_entry_t *e = s->iotlb && !x->debug ? tlb_lookup(s->iotlb, ipa, x->ctx, 0, &s->stats.iotlb)
-                                           : NULL;
+    tlb_hot_t *e = s->iotlb && !x->debug ? tlb_lookup(s->iotlb, ipa, x->ctx, 0, &s->stats.iotlb)
+                                         : NULL;
     if (e) {
-        int chk = entry_check(e, x->write, x->instr, x->priv);
+        int chk = perm_check(e->perm1, e->perm2, e->flags, x->write, x->instr, x->priv);
         if (chk == 0) {
             x->out->hit = SMMU_HIT_IOTLB;
-            result_from_entry(x, e, ipa);
+            result_from_hot(x, e, ipa);
             return;
         }
         if (chk == 2) { /* permission fault from the cached entry */
@@ -636,14 +649,14 @@ static void s1_path(xctx_t *x, uint64_t va, smmu_fault_t *f)
         fault_s1(x, EVT_F_TRANSLATION, false); /* 5.4 E0PDx */
         return;
     }
-    tlb_entry_t *e = s->iotlb && !x->debug
-                         ? tlb_lookup(s->iotlb, key, x->ctx, x->asid, &s->stats.iotlb)
-                         : NULL;
+    tlb_hot_t *e = s->iotlb && !x->debug
+                       ? tlb_lookup(s->iotlb, key, x->ctx, x->asid, &s->stats.iotlb)
+                       : NULL;
     if (e) {
-        int chk = entry_check(e, x->write, x->instr, x->priv);
+        int chk = perm_check(e->perm1, e->perm2, e->flags, x->write, x->instr, x->priv);
         if (chk == 0) {
             x->out->hit = SMMU_HIT_IOTLB;
-            result_from_entry(x, e, key);
+            result_from_hot(x, e, key);
             return;
         }
         if (chk != 3) {
@@ -653,7 +666,7 @@ static void s1_path(xctx_t *x, uint64_t va, smmu_fault_t *f)
             f->class_ = CLASS_IN;
             if (chk == 2) {
                 f->s2 = true;
-                f->ipa = e->ipa + (key & ((UINT64_C(1) << e->shift) - 1));
+                f->ipa = tlb_cold(s->iotlb, e)->ipa + (key & ((UINT64_C(1) << hot_shift(e)) - 1));
             }
             finish_fault(x, f);
             return;
@@ -677,32 +690,30 @@ static void bypass_result(xctx_t *x, smmu_xlate_status_t st)
         x->s->stats.bypassed++;
 }
 
-/* After the STE: stage-1 bypass or translate, then stage 2 (3.3, 5.2 Config). */
-static void translate_stages(xctx_t *x, smmu_cd_t *cdbuf)
+/* After the configuration: stage-1 bypass or translate, then stage 2 (3.3, 5.2 Config). */
+static void run_stages(xctx_t *x)
 {
     const smmu_ste_t *ste = x->ste;
     uint64_t iova = x->txn->iova;
     smmu_fault_t f;
-    memset(&f, 0, sizeof f);
-    uint32_t idx = 0;
-    int use_cd = select_cd(x, &idx);
-    if (use_cd < 0)
-        return;
-    if (use_cd == 0) {
-        /* stage 1 bypassed: the input must fit the IAS (3.4, always abort, 3.12) */
-        if (iova >> x->s->ias_bits) {
+    if (ste->config == 4) {
+        /* bypass: the input must fit the OAS (3.4), else F_ADDR_SIZE */
+        if (iova >> x->s->oas_bits)
             fault_s1(x, EVT_F_ADDR_SIZE, true);
-            return;
-        }
-        if (ste->s2_en)
+        else
+            bypass_result(x, SMMU_XLATE_BYPASS);
+        return;
+    }
+    if (!x->cd) {
+        /* stage 1 bypassed: the input must fit the IAS (3.4, always abort, 3.12) */
+        if (iova >> x->s->ias_bits)
+            fault_s1(x, EVT_F_ADDR_SIZE, true);
+        else if (ste->s2_en)
             s2_only(x, iova, &f);
         else
             bypass_result(x, SMMU_XLATE_BYPASS);
         return;
     }
-    x->cd = get_cd(x, idx, cdbuf);
-    if (!x->cd)
-        return;
     x->kind = ste->s2_en ? KIND_NESTED : KIND_S1;
     x->asid = x->cd->asid;
     x->ctx = ctx_make(x->kind, ste->regime, ste->vmid);
@@ -723,76 +734,169 @@ static void gbpa_path(xctx_t *x)
     bypass_result(x, SMMU_XLATE_BYPASS);
 }
 
-static void slow_path(xctx_t *x)
+/* STE, then substream selection and CD (fault priority 7.3.22). Returns false when the
+ * transaction has been terminated. x->cd stays NULL when stage 1 is not used. */
+static bool get_config(xctx_t *x, smmu_ste_t *stebuf, smmu_cd_t *cdbuf)
 {
-    smmu_t *s = x->s;
-    smmu_ste_t stebuf;
-    smmu_cd_t cdbuf;
-    x->ste = get_ste(x, &stebuf);
+    x->ste = get_ste(x, stebuf);
     if (!x->ste)
-        return;
+        return false;
     effective_access(x);
     if (x->ste->config == 0) {
         x->out->status = SMMU_XLATE_ABORT; /* 5.2: Config 0b000 aborts without an event */
         if (!x->debug)
-            s->stats.aborted++;
-        return;
+            x->s->stats.aborted++;
+        return false;
     }
     if (x->ste->config == 4) {
-        /* bypass: the input must fit the OAS (3.4), else F_ADDR_SIZE */
-        if (x->txn->iova >> s->oas_bits) {
-            fault_s1(x, EVT_F_ADDR_SIZE, true);
-            return;
-        }
         if (x->txn->ssv) {
-            fault_simple(x, EVT_C_BAD_SUBSTREAMID);
-            return;
+            fault_simple(x, EVT_C_BAD_SUBSTREAMID); /* no stage 1: SubstreamIDs are invalid */
+            return false;
         }
-        bypass_result(x, SMMU_XLATE_BYPASS);
-        return;
+        return true;
     }
-    translate_stages(x, &cdbuf);
+    uint32_t idx = 0;
+    int use_cd = select_cd(x, &idx);
+    if (use_cd <= 0)
+        return use_cd == 0;
+    x->cd = get_cd(x, idx, cdbuf);
+    return x->cd != NULL;
 }
 
-/* Micro-TLB fast path: an entry for this stream, address and access. */
+static void slow_path(xctx_t *x, unsigned port)
+{
+    smmu_t *s = x->s;
+    smmu_ste_t stebuf;
+    smmu_cd_t cdbuf;
+    if (!get_config(x, &stebuf, &cdbuf))
+        return;
+    if (!x->debug && cfgc_cached(s, x->ste) && (!x->cd || cfgc_cached(s, x->cd))) {
+        smmu_memo_t *m = &s->memo[port];
+        m->sid = x->txn->stream_id;
+        m->ssid_tag = SSID_TAG(x->txn->ssv, x->txn->substream_id);
+        m->ste = x->ste;
+        m->cd = x->cd;
+        cfgc_memo_fill(s, m);
+    }
+    run_stages(x);
+}
+
+/* The port's configuration memo: skips the configuration lookups for a repeated stream. */
+static bool memo_path(xctx_t *x, unsigned port)
+{
+    smmu_t *s = x->s;
+    const smmu_txn_t *t = x->txn;
+    smmu_memo_t *m = &s->memo[port];
+    if (m->gen != cfgc_gen(s) || m->sid != t->stream_id ||
+        m->ssid_tag != SSID_TAG(t->ssv, t->substream_id))
+        return false;
+    cfgc_memo_hit(s, m);
+    x->out->work.cfg_hit = true;
+    x->ste = m->ste;
+    x->cd = m->cd;
+    effective_access(x);
+    run_stages(x);
+    return true;
+}
+
+/* Access class index for the fast path: write, instruction, privileged. */
+static inline unsigned access_class(bool write, bool instr, bool priv)
+{
+    return (write ? 4u : 0u) | (instr ? 2u : 0u) | (priv ? 1u : 0u);
+}
+
+/* Which access classes a micro-TLB entry allows, with its STE overrides applied. */
+static uint8_t allowed_classes(const tlb_hot_t *h)
+{
+    unsigned pc = (h->flags >> TLBF_PRIVCFG_SHIFT) & 3u, ic = (h->flags >> TLBF_INSTCFG_SHIFT) & 3u;
+    uint8_t m = 0;
+    for (unsigned c = 0; c < 8; c++) {
+        bool write = c & 4u, instr = (c & 2u) && !write, priv = c & 1u;
+        if (pc >= 2)
+            priv = pc == 3;
+        if (!write && ic >= 2)
+            instr = ic == 3;
+        if (perm_check(h->perm1, h->perm2, 0, write, instr, priv) == 0)
+            m = (uint8_t)(m | (1u << c));
+    }
+    return m;
+}
+
+/* Micro-TLB path: the port's most recent entry first (no hashing at all), then the rest. */
 static bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
 {
-    struct smmu_tlb *u = s->utlb[t->port < s->cfg.num_ports ? t->port : 0];
+    unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
+    struct smmu_tlb *u = s->utlb[port];
     if (!u)
         return false;
-    tlb_entry_t *e = utlb_lookup(u, t->iova, t->stream_id, SSID_TAG(t->ssv, t->substream_id),
-                                 &s->stats.utlb);
-    if (!e)
-        return false;
-    bool priv = t->priv, write = t->write, instr = t->instr && !t->write;
-    unsigned pc = e->overrides & 3u, ic = (e->overrides >> 2) & 3u;
-    if (pc >= 2)
-        priv = pc == 3;
-    if (!write && ic >= 2)
-        instr = ic == 3;
-    if (e->overrides & 0x10)
-        priv = true;
-    if (entry_check(e, write, instr, priv) != 0)
-        return false; /* the slow path reports the fault (or does the dirty update) */
-    uint64_t mask = (UINT64_C(1) << e->shift) - 1;
+    uint32_t tag = SSID_TAG(t->ssv, t->substream_id);
+    unsigned cls = access_class(t->write, t->instr && !t->write, t->priv);
+    smmu_fast_t *f = &s->fast[port];
+    if (f->epoch == s->epoch && f->sid == t->stream_id && f->ssid_tag == tag &&
+        ((t->iova ^ f->va) & ~f->mask) == 0 && ((f->allowed >> cls) & 1u)) {
+        s->stats.utlb.lookups++;
+        s->stats.utlb.hits++;
+        utlb_touch(u, f->idx);
+    } else {
+        tlb_hot_t *h = utlb_lookup(u, t->iova, t->stream_id, tag, &s->stats.utlb);
+        if (!h)
+            return false;
+        uint8_t allowed = allowed_classes(h);
+        if (!((allowed >> cls) & 1u))
+            return false; /* the slow path reports the fault (or does the dirty update) */
+        unsigned sh = hot_shift(h);
+        f->mask = (UINT64_C(1) << sh) - 1;
+        f->va = t->iova & ~f->mask;
+        f->pa = h->pa;
+        f->sid = t->stream_id;
+        f->ssid_tag = tag;
+        f->allowed = allowed;
+        f->perm_u = out_perm(h->perm1, h->perm2, false);
+        f->perm_p = out_perm(h->perm1, h->perm2, true);
+        f->pc = (h->flags >> TLBF_PRIVCFG_SHIFT) & 3u;
+        f->attr = h->attr;
+        f->idx = h->idx;
+        f->epoch = s->epoch;
+    }
+    bool priv = f->pc >= 2 ? f->pc == 3 : t->priv;
     o->status = SMMU_XLATE_OK;
-    o->pa = e->pa + (t->iova & mask);
-    o->page_mask = mask;
-    o->perm = out_perm(e->perm1, e->perm2, priv);
-    o->mem_attr = e->attr;
+    o->pa = f->pa + (t->iova & f->mask);
+    o->page_mask = f->mask;
+    o->perm = priv ? f->perm_p : f->perm_u;
+    o->mem_attr = f->attr;
     o->hit = SMMU_HIT_UTLB;
     return true;
 }
 
+/* Only what a successful translation reports is initialised on the fast path; the event
+ * and the work counters are valid as documented in smmuv3_types.h. */
+static inline void out_init(smmu_xlate_t *o)
+{
+    o->recorded = false;
+    o->stall_tag = 0;
+    o->event.type = 0;
+    memset(&o->work, 0, sizeof o->work);
+}
+
 void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
 {
-    bool debug = (t->flags & SMMU_TXN_DEBUG) != 0;
-    memset(o, 0, sizeof *o);
-    if (!debug)
+    out_init(o);
+    bool fast = t->flags == 0 && t->atype == SMMU_ATYPE_UNTRANSLATED && smmu_enabled(s);
+    if (SMMU_LIKELY(fast)) {
         s->stats.translations++;
-    if (SMMU_LIKELY(smmu_enabled(s)) && !debug && t->atype == SMMU_ATYPE_UNTRANSLATED &&
-        utlb_path(s, t, o))
-        return;
+        if (utlb_path(s, t, o))
+            return;
+    } else if (!(t->flags & SMMU_TXN_DEBUG)) {
+        s->stats.translations++;
+    }
+    bool debug = (t->flags & SMMU_TXN_DEBUG) != 0;
+    unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
+    o->status = SMMU_XLATE_ABORT;
+    o->pa = 0;
+    o->page_mask = 0;
+    o->perm = 0;
+    o->hit = SMMU_HIT_NONE;
+    o->mem_attr = 0;
     xctx_t x;
     memset(&x, 0, sizeof x);
     x.s = s;
@@ -806,7 +910,9 @@ void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
         gbpa_path(&x);
         return;
     }
-    slow_path(&x);
+    if (fast && memo_path(&x, port))
+        return;
+    slow_path(&x, port);
 }
 
 void smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out)
