@@ -99,6 +99,9 @@ void tlb_reseed(struct smmu_tlb *t, uint64_t seed);
 /* IOTLB lookup: entry whose range holds va, with this ctx and (global or) asid. */
 tlb_hot_t *tlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid,
                       smmu_cache_stats_t *st);
+/* The same without statistics or replacement state; tlb_hit_count() accounts a hit. */
+tlb_hot_t *tlb_find(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid);
+void tlb_hit_count(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st);
 /* Micro-TLB lookup: tagged by StreamID and SubstreamID. */
 tlb_hot_t *utlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t sid, uint32_t ssid_tag,
                        smmu_cache_stats_t *st);

@@ -162,6 +162,14 @@ bool cd_decode(const smmu_t *s, const smmu_ste_t *ste, const uint64_t cd[8], smm
         p->wxn = o->wxn;
         p->pan = o->pan;
     }
+    for (unsigned x = 0; x < 2; x++) {
+        /* 3.4.1: bits [top:N-1] must all equal the selection bit VA[55] (zero in one-range
+         * regimes), top = 55 with TBI, else 63 */
+        unsigned top = o->tbi[x] ? 55u : 63u, n = o->tt[x].ia_bits;
+        uint64_t m = (~UINT64_C(0) >> (63 - (top - (n - 1)))) << (n - 1);
+        o->rmask[x] = m;
+        o->rwant[x] = x ? m : 0;
+    }
     o->asid = one_range ? 0 : (uint16_t)RGET(CD_ASID, cd);
     o->mair = RGET(CD_MAIR0, cd) | (RGET(CD_MAIR1, cd) << 32);
     o->a = RGET(CD_A, cd) != 0;

@@ -105,6 +105,8 @@ typedef struct smmu_cd {
     bool tbi[2];           /* top-byte ignore per half */
     bool e0pd[2];          /* unprivileged accesses via TTBx fault */
     bool two_ranges;       /* regime has a TTB1 half */
+    uint64_t rmask[2];     /* 3.4.1 range check: bits [top:N-1] of the input address ... */
+    uint64_t rwant[2];     /* ... must equal these (all ones for TTB1, zero for TTB0) */
     uint16_t asid;
     uint64_t mair;
     bool wxn, pan, epan;
@@ -178,7 +180,13 @@ typedef struct smmu_memo {
     const smmu_ste_t *ste;
     const smmu_cd_t *cd;   /* NULL when stage 1 is not used */
     uint32_t ste_idx, cd_idx; /* their configuration cache entry numbers */
+    /* precomputed for the IOTLB hit path */
+    uint8_t plan;          /* MEMO_* */
+    uint8_t privcfg, instcfg; /* overrides; privcfg 3 also for one-privilege regimes */
+    uint32_t ctx;
+    uint16_t asid;
 } smmu_memo_t;
+enum { MEMO_OTHER = 0, MEMO_S1, MEMO_S2 };
 
 /** Cached direct-pointer regions from host_ops.mem_ptr. */
 #define SMMU_DMI_SLOTS 4

@@ -162,6 +162,26 @@ tlb_entry_t *tlb_cold(struct smmu_tlb *t, const tlb_hot_t *h)
     return &t->e[h->idx];
 }
 
+tlb_hot_t *tlb_find(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid)
+{
+    for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
+        unsigned s = (unsigned)__builtin_ctzll(sh);
+        uint64_t tag = (va & ~((UINT64_C(1) << s) - 1)) | s;
+        tlb_slot_t *x = probe(t, tag, ctx, asid);
+        if (!x && t->globals)
+            x = probe(t, tag, ctx, TLB_K2_GLOBAL);
+        if (x)
+            return x;
+    }
+    return NULL;
+}
+
+void tlb_hit_count(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st)
+{
+    st->lookups++;
+    hit(t, h, st);
+}
+
 tlb_hot_t *tlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid,
                         smmu_cache_stats_t *st)
 {
