@@ -163,10 +163,10 @@ bool cd_decode(const smmu_t *s, const smmu_ste_t *ste, const uint64_t cd[8], smm
         p->pan = o->pan;
     }
     for (unsigned x = 0; x < 2; x++) {
-        /* 3.4.1: bits [top:N-1] must all equal the selection bit VA[55] (zero in one-range
-         * regimes), top = 55 with TBI, else 63 */
+        /* 3.4.1 (A: AArch64.VAIsOutOfRange): bits [top:N] must all equal the selection bit
+         * VA[55] (zero in one-range regimes), N = 64 - TxSZ, top = 55 with TBI, else 63 */
         unsigned top = o->tbi[x] ? 55u : 63u, n = o->tt[x].ia_bits;
-        uint64_t m = (~UINT64_C(0) >> (63 - (top - (n - 1)))) << (n - 1);
+        uint64_t m = (~UINT64_C(0) >> (63 - (top - n))) << n;
         o->rmask[x] = m;
         o->rwant[x] = x ? m : 0;
     }

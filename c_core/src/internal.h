@@ -105,7 +105,7 @@ typedef struct smmu_cd {
     bool tbi[2];           /* top-byte ignore per half */
     bool e0pd[2];          /* unprivileged accesses via TTBx fault */
     bool two_ranges;       /* regime has a TTB1 half */
-    uint64_t rmask[2];     /* 3.4.1 range check: bits [top:N-1] of the input address ... */
+    uint64_t rmask[2];     /* 3.4.1 range check: bits [top:N] of the input address ... */
     uint64_t rwant[2];     /* ... must equal these (all ones for TTB1, zero for TTB0) */
     uint16_t asid;
     uint64_t mair;

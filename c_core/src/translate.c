@@ -38,6 +38,8 @@ static bool s2_read(void *vx, uint64_t pa, uint64_t *d, smmu_fault_t *f)
 {
     xctx_t *x = vx;
     x->out->work.s2_reads++;
+    if (!x->debug)
+        x->s->stats.walk_reads_s2++;
     if (mem_read64(x->s, pa, d, x->ste->s2.big_endian, SMMU_ACCESS_PTW_S2) == SMMU_MEM_OK)
         return true;
     memset(f, 0, sizeof *f);
@@ -53,6 +55,7 @@ static bool s2_update(void *vx, uint64_t pa, uint64_t old, uint64_t nd, uint64_t
 {
     xctx_t *x = vx;
     x->out->work.writes++;
+    x->s->stats.httu_writes++; /* never in debug: debug walks do no updates */
     if (mem_cas64(x->s, pa, old, nd, seen, x->ste->s2.big_endian) == SMMU_MEM_OK)
         return true;
     memset(f, 0, sizeof *f);
@@ -176,6 +179,8 @@ static bool s1_read(void *vx, uint64_t addr, uint64_t *d, smmu_fault_t *f)
     if (!s1_desc_pa(x, addr, false, &pa, f))
         return false;
     x->out->work.s1_reads++;
+    if (!x->debug)
+        x->s->stats.walk_reads_s1++;
     if (mem_read64(x->s, pa, d, x->s1cfg->big_endian, SMMU_ACCESS_PTW_S1) == SMMU_MEM_OK)
         return true;
     walk_eabt_s1(f, pa);
@@ -191,6 +196,7 @@ static bool s1_update(void *vx, uint64_t addr, uint64_t old, uint64_t nd, uint64
     if (!s1_desc_pa(x, addr, true, &pa, f))
         return false;
     x->out->work.writes++;
+    x->s->stats.httu_writes++;
     if (mem_cas64(x->s, pa, old, nd, seen, x->s1cfg->big_endian) == SMMU_MEM_OK)
         return true;
     walk_eabt_s1(f, pa);
@@ -380,7 +386,11 @@ static const smmu_ste_t *get_ste(xctx_t *x, smmu_ste_t *tmp)
     uint64_t raw[8];
     smmu_fault_t f;
     memset(&f, 0, sizeof f);
-    if (!ste_fetch(s, sid, raw, &f, &x->out->work)) {
+    unsigned before = x->out->work.cfg_reads;
+    bool ok = ste_fetch(s, sid, raw, &f, &x->out->work);
+    if (!x->debug)
+        s->stats.cfg_reads += x->out->work.cfg_reads - before;
+    if (!ok) {
         finish_fault(x, &f);
         return NULL;
     }
@@ -405,7 +415,11 @@ static const smmu_cd_t *get_cd(xctx_t *x, uint32_t idx, smmu_cd_t *tmp)
     smmu_fault_t f;
     memset(&f, 0, sizeof f);
     bool nested = x->ste->s2_en;
-    if (!cd_fetch(s, x->ste, idx, raw, &f, &x->out->work, nested ? cd_ipa_xlate : NULL, x)) {
+    unsigned before = x->out->work.cfg_reads;
+    bool ok = cd_fetch(s, x->ste, idx, raw, &f, &x->out->work, nested ? cd_ipa_xlate : NULL, x);
+    if (!x->debug)
+        s->stats.cfg_reads += x->out->work.cfg_reads - before;
+    if (!ok) {
         finish_fault(x, &f);
         return NULL;
     }
@@ -873,7 +887,7 @@ static bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
     unsigned cls = access_class(t->write, t->instr && !t->write, t->priv);
     smmu_fast_t *f = &s->fast[port];
     if (f->epoch == s->epoch && f->sid == t->stream_id && f->ssid_tag == tag &&
-        ((t->iova ^ f->va) & ~f->mask) == 0 && ((f->allowed >> cls) & 1u)) {
+        ((t->iova ^ f->va) & ~f->mask) == 0 && (((unsigned)f->allowed >> cls) & 1u)) {
         s->stats.utlb.lookups++;
         s->stats.utlb.hits++;
         utlb_touch(u, f->idx);
@@ -882,7 +896,7 @@ static bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
         if (!h)
             return false;
         uint8_t allowed = allowed_classes(h);
-        if (!((allowed >> cls) & 1u))
+        if (!(((unsigned)allowed >> cls) & 1u))
             return false; /* the slow path reports the fault (or does the dirty update) */
         unsigned sh = hot_shift(h);
         f->mask = (UINT64_C(1) << sh) - 1;
