@@ -65,6 +65,8 @@ typedef struct tlb_entry {
     uint8_t gshift;     /* granule of that stage */
     uint8_t s2level, s2gshift; /* stage-2 leaf (nested entries) */
     uint8_t attr;       /* output memory type, MAIR encoding */
+    uint8_t allowed;    /* micro-TLB only: access classes allowed (translate.c) */
+    uint8_t perm_u, perm_p; /* micro-TLB only: SMMU_PERM_* for unprivileged/privileged */
     uint32_t sid;       /* micro-TLB only: StreamID */
     uint32_t ssid_tag;  /* micro-TLB only: SubstreamID | bit 31 = SSV */
     uint64_t ipa_mask;  /* nested: size-1 of the stage-2 leaf the entry came from */

@@ -16,7 +16,9 @@
 #define SMMU_LIKELY(x) __builtin_expect(!!(x), 1)
 #define SMMU_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define SMMU_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define SMMU_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
+#define SMMU_ALWAYS_INLINE inline
 #define SMMU_LIKELY(x) (x)
 #define SMMU_UNLIKELY(x) (x)
 #define SMMU_PRINTF(f, a)
@@ -229,6 +231,7 @@ struct smmu {
     unsigned dmi_next;
 
     smmu_stats_t stats;
+    uint64_t fast_hits;         /* same-page hits: translations, utlb lookups and hits */
     struct smmu_stream_track *streams;  /* per-StreamID statistics */
     unsigned nstreams;
 

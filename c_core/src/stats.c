@@ -13,11 +13,16 @@ struct smmu_stream_track {
 void smmu_stats_get(const smmu_t *smmu, smmu_stats_t *out)
 {
     *out = smmu->stats;
+    /* the same-page path counts with one counter (translate.c) */
+    out->translations += smmu->fast_hits;
+    out->utlb.lookups += smmu->fast_hits;
+    out->utlb.hits += smmu->fast_hits;
 }
 
 void smmu_stats_reset(smmu_t *smmu)
 {
     memset(&smmu->stats, 0, sizeof smmu->stats);
+    smmu->fast_hits = 0;
     for (unsigned i = 0; i < smmu->nstreams; i++)
         memset(&smmu->streams[i].st, 0, sizeof smmu->streams[i].st);
 }

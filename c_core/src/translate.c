@@ -492,6 +492,23 @@ static void effective_access(xctx_t *x)
 /* Translation paths                                                                         */
 /* ---------------------------------------------------------------------------------------- */
 
+/* Which access classes (write << 2 | instr << 1 | priv) an entry allows, with the STE's
+ * PRIVCFG/INSTCFG overrides applied (computed once, when a micro-TLB entry is filled). */
+static uint8_t allowed_classes(uint8_t p1, uint8_t p2, unsigned pc, unsigned ic)
+{
+    uint8_t m = 0;
+    for (unsigned c = 0; c < 8; c++) {
+        bool write = c & 4u, instr = (c & 2u) && !write, priv = c & 1u;
+        if (pc >= 2)
+            priv = pc == 3;
+        if (!write && ic >= 2)
+            instr = ic == 3;
+        if (perm_check(p1, p2, 0, write, instr, priv) == 0)
+            m = (uint8_t)(m | (1u << c));
+    }
+    return m;
+}
+
 static void insert_tlbs(xctx_t *x, tlb_entry_t *e, uint64_t iova)
 {
     smmu_t *s = x->s;
@@ -509,6 +526,9 @@ static void insert_tlbs(xctx_t *x, tlb_entry_t *e, uint64_t iova)
         unsigned pc = ste->regime == REGIME_NS_EL2 ? 3u : ste->privcfg;
         e->flags = (uint8_t)((e->flags & 0x0Fu) | (pc << TLBF_PRIVCFG_SHIFT) |
                              ((unsigned)ste->instcfg << TLBF_INSTCFG_SHIFT));
+        e->allowed = allowed_classes(e->perm1, e->perm2, pc, ste->instcfg);
+        e->perm_u = out_perm(e->perm1, e->perm2, pc >= 2 ? pc == 3 : false);
+        e->perm_p = out_perm(e->perm1, e->perm2, pc >= 2 ? pc == 3 : true);
         tlb_insert(u, e, &s->stats.utlb);
         s->epoch++; /* the micro-TLB may have evicted the fast-path entry */
     }
@@ -854,26 +874,9 @@ static bool memo_path(xctx_t *x, unsigned port)
 }
 
 /* Access class index for the fast path: write, instruction, privileged. */
-static inline unsigned access_class(bool write, bool instr, bool priv)
+static SMMU_ALWAYS_INLINE unsigned access_class(bool write, bool instr, bool priv)
 {
     return (write ? 4u : 0u) | (instr ? 2u : 0u) | (priv ? 1u : 0u);
-}
-
-/* Which access classes a micro-TLB entry allows, with its STE overrides applied. */
-static uint8_t allowed_classes(const tlb_hot_t *h)
-{
-    unsigned pc = (h->flags >> TLBF_PRIVCFG_SHIFT) & 3u, ic = (h->flags >> TLBF_INSTCFG_SHIFT) & 3u;
-    uint8_t m = 0;
-    for (unsigned c = 0; c < 8; c++) {
-        bool write = c & 4u, instr = (c & 2u) && !write, priv = c & 1u;
-        if (pc >= 2)
-            priv = pc == 3;
-        if (!write && ic >= 2)
-            instr = ic == 3;
-        if (perm_check(h->perm1, h->perm2, 0, write, instr, priv) == 0)
-            m = (uint8_t)(m | (1u << c));
-    }
-    return m;
 }
 
 /* Micro-TLB path: the port's most recent entry first (no hashing at all), then the rest. */
@@ -895,8 +898,8 @@ static bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
         tlb_hot_t *h = utlb_lookup(u, t->iova, t->stream_id, tag, &s->stats.utlb);
         if (!h)
             return false;
-        uint8_t allowed = allowed_classes(h);
-        if (!(((unsigned)allowed >> cls) & 1u))
+        const tlb_entry_t *e = tlb_cold(u, h);
+        if (!(((unsigned)e->allowed >> cls) & 1u))
             return false; /* the slow path reports the fault (or does the dirty update) */
         unsigned sh = hot_shift(h);
         f->mask = (UINT64_C(1) << sh) - 1;
@@ -904,9 +907,9 @@ static bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
         f->pa = h->pa;
         f->sid = t->stream_id;
         f->ssid_tag = tag;
-        f->allowed = allowed;
-        f->perm_u = out_perm(h->perm1, h->perm2, false);
-        f->perm_p = out_perm(h->perm1, h->perm2, true);
+        f->allowed = e->allowed;
+        f->perm_u = e->perm_u;
+        f->perm_p = e->perm_p;
         f->pc = (h->flags >> TLBF_PRIVCFG_SHIFT) & 3u;
         f->attr = h->attr;
         f->idx = h->idx;
@@ -973,10 +976,40 @@ void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
     slow_path(&x, port);
 }
 
+/* Same-page reuse: the port's most recent micro-TLB entry, checked before anything else.
+ * It is the micro-TLB's most recently used entry, so a hit changes no replacement state
+ * except an LFU use count. */
+static SMMU_ALWAYS_INLINE bool same_page(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
+{
+    const smmu_fast_t *f = &s->fast[t->port < s->cfg.num_ports ? t->port : 0];
+    unsigned cls = access_class(t->write, t->instr && !t->write, t->priv);
+    if (SMMU_UNLIKELY(((t->iova ^ f->va) & ~f->mask) != 0 || t->stream_id != f->sid ||
+                      SSID_TAG(t->ssv, t->substream_id) != f->ssid_tag ||
+                      f->epoch != s->epoch || !(((unsigned)f->allowed >> cls) & 1u) ||
+                      t->flags != 0 || t->atype != SMMU_ATYPE_UNTRANSLATED))
+        return false;
+    s->fast_hits++;
+    if (SMMU_UNLIKELY(s->cfg.utlb.policy == SMMU_POLICY_LFU))
+        utlb_touch(s->utlb[t->port < s->cfg.num_ports ? t->port : 0], f->idx);
+    bool priv = f->pc >= 2 ? f->pc == 3 : t->priv;
+    o->status = SMMU_XLATE_OK;
+    o->pa = f->pa + (t->iova & f->mask);
+    o->page_mask = f->mask;
+    o->perm = priv ? f->perm_p : f->perm_u;
+    o->mem_attr = f->attr;
+    o->hit = SMMU_HIT_UTLB;
+    o->recorded = false;
+    o->stall_tag = 0;
+    o->event.type = 0;
+    memset(&o->work, 0, sizeof o->work);
+    return true;
+}
+
 void smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out)
 {
-    xlate_one(smmu, txn, out);
-    if (smmu->streams)
+    if (!same_page(smmu, txn, out))
+        xlate_one(smmu, txn, out);
+    if (SMMU_UNLIKELY(smmu->streams != NULL))
         stats_stream_note(smmu, txn->stream_id, out);
 }
 
