@@ -280,27 +280,49 @@ static int cmd_tlbi_s2(smmu_t *s, const uint64_t *cmd, unsigned op)
     return CERROR_NONE;
 }
 
-/* CMD_SYNC (4.7.3). */
-static int cmd_sync(smmu_t *s, const uint64_t *cmd)
+/* Completion signal of a CMD_SYNC, sent once the command has been consumed. */
+typedef struct sync_signal {
+    unsigned cs;      /* 0 none, 1 SIG_IRQ, 2 SIG_SEV */
+    uint64_t addr;    /* MSIAddress */
+    uint32_t data;    /* MSIData */
+    uint8_t attr;     /* MSIAttr [3:0], MSH [5:4] */
+} sync_signal_t;
+
+/* CMD_SYNC (4.7.3). The completion signal is only prepared here: 4.7.3 requires the
+ * consumption of the CMD_SYNC to be observable no later than its interrupt or event (also
+ * 3.18), so cmdq_consume() sends it after advancing CMDQ_CONS. */
+static int cmd_sync(smmu_t *s, const uint64_t *cmd, sync_signal_t *sig)
 {
     unsigned cs = (unsigned)CMD_GET(CS, cmd);
     if (cs == 3)
         return CERROR_ILL;
     if (s->atc_timeout) {
-        /* 4.7.3: an earlier CMD_ATC_INV could not complete: CONS stays on this SYNC */
+        /* 4.7.3: an earlier CMD_ATC_INV could not complete: CONS stays on this SYNC and no
+         * completion signal is sent */
         s->atc_timeout = false;
         return CERROR_ATC_INV_SYNC;
     }
     if (s->atc_pending)
         return CMD_WAIT;
     if (cs == 1) {
-        uint64_t addr = CMD_GET(MSIADDR, cmd) << 2;
-        irq_cmd_sync(s, addr, (uint32_t)CMD_GET(MSIDATA, cmd), (uint8_t)CMD_GET(MSIATTR, cmd),
-                     true);
+        /* SIG_IRQ: MSIAddress[55:2] (zero means no MSI), MSIData, MSIAttr and MSH */
+        sig->cs = 1;
+        sig->addr = CMD_GET(MSIADDR, cmd) << 2;
+        sig->data = (uint32_t)CMD_GET(MSIDATA, cmd);
+        sig->attr = (uint8_t)(CMD_GET(MSIATTR, cmd) | (CMD_GET(MSH, cmd) << 4));
     } else if (cs == 2 && s->cfg.sev) {
-        irq_pulse(s, SMMU_IRQ_SEV);
+        /* SIG_SEV sends an event only when IDR0.SEV == 1, else it is SIG_NONE */
+        sig->cs = 2;
     }
     return CERROR_NONE;
+}
+
+static void sync_signal_send(smmu_t *s, const sync_signal_t *sig)
+{
+    if (sig->cs == 1)
+        irq_cmd_sync(s, sig->addr, sig->data, sig->attr, true);
+    else if (sig->cs == 2)
+        irq_pulse(s, SMMU_IRQ_SEV);
 }
 
 /* Commands carrying SSec (4.1.6): SSec == 1 on the Non-secure queue is CERROR_ILL. */
@@ -322,7 +344,7 @@ static bool has_ssec(unsigned op)
     }
 }
 
-static int cmd_exec(smmu_t *s, const uint64_t *cmd)
+static int cmd_exec(smmu_t *s, const uint64_t *cmd, sync_signal_t *sig)
 {
     unsigned op = (unsigned)CMD_GET(OPCODE, cmd);
     if (has_ssec(op) && CMD_GET(SSEC, cmd))
@@ -350,8 +372,13 @@ static int cmd_exec(smmu_t *s, const uint64_t *cmd)
     case CMD_TLBI_S2_IPA:
     case CMD_TLBI_NSNH_ALL:
         return cmd_tlbi_s2(s, cmd, op);
-    case CMD_ATC_INV:
-        return ats_cmd_atc_inv(s, cmd) ? CERROR_NONE : CERROR_ILL;
+    case CMD_ATC_INV: {
+        /* 4.5.1: "The Global parameter is IGNORED when SSV == 0" */
+        uint64_t c[2] = {cmd[0], cmd[1]};
+        if (!CMD_GET(SSV, c))
+            RSET(CMDF_GLOBAL, c, 0);
+        return ats_cmd_atc_inv(s, c) ? CERROR_NONE : CERROR_ILL;
+    }
     case CMD_PRI_RESP:
         return priq_cmd_resp(s, cmd) ? CERROR_NONE : CERROR_ILL;
     case CMD_RESUME:
@@ -365,7 +392,7 @@ static int cmd_exec(smmu_t *s, const uint64_t *cmd)
             stall_term(s, (uint32_t)CMD_GET(STREAMID, cmd));
         return CERROR_NONE;
     case CMD_SYNC:
-        return cmd_sync(s, cmd);
+        return cmd_sync(s, cmd, sig);
     default:
         /* CFGI_VMS_PIDM (no MPAM), EL3 and Secure TLBIs on the NS queue, DPTI (no DPT),
          * IMPLEMENTATION DEFINED and reserved opcodes (4.1.1, 4.1.3) */
@@ -402,7 +429,9 @@ unsigned cmdq_consume(smmu_t *s, unsigned max)
             cmdq_error(s, CERROR_ABT);
             break;
         }
-        int err = cmd_exec(s, cmd);
+        sync_signal_t sig;
+        memset(&sig, 0, sizeof sig);
+        int err = cmd_exec(s, cmd, &sig);
         if (err == CMD_WAIT) {
             s->cmdq_sync_wait = true;
             break;
@@ -413,10 +442,16 @@ unsigned cmdq_consume(smmu_t *s, unsigned max)
             cmdq_error(s, err);
             break;
         }
+        bool was_full = queue_full(q);
         q->cons = queue_inc(q, q->cons);
+        /* 4.1.2: with IDR0.SEV == 1 a WFE wake-up event is sent when the queue becomes
+         * non-full after software could have observed it full */
+        if (was_full && s->cfg.sev)
+            irq_pulse(s, SMMU_IRQ_SEV);
         s->stats.commands++;
         s->stats.commands_by_op[CMD_GET(OPCODE, cmd)]++;
         n++;
+        sync_signal_send(s, &sig);
     }
     return n;
 }

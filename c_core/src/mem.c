@@ -45,17 +45,37 @@ void smmu_dmi_invalidate(smmu_t *smmu, uint64_t lo, uint64_t hi)
     mem_dmi_drop(smmu, lo, hi);
 }
 
+/* CR1 cacheability encoding (00 NC, 01 WB, 10 WT, 11 reserved -> 00) as a MemAttr nibble
+ * (STE.MemAttr Normal encoding: 01 NC, 10 WT, 11 WB). */
+static unsigned cr1_cache(unsigned c)
+{
+    return c == 1u ? 3u : c == 2u ? 2u : 1u;
+}
+
 static smmu_mem_attr_t attr_for(const smmu_t *s, smmu_access_kind_t k)
 {
     smmu_mem_attr_t a;
     a.kind = k;
-    /* CR1 gives cacheability/shareability of table and queue accesses (6.3.11); the
-     * memory type reported here is the Normal WB encoding unless the CR1 fields say NC. */
+    /* 6.3.11: CR1.QUEUE_* apply to the queues, CR1.TABLE_* to the stream table (and, in this
+     * model, to the other structure and descriptor fetches reported here). */
     uint32_t cr1 = s->r.cr1;
     bool queue = k == SMMU_ACCESS_CMDQ || k == SMMU_ACCESS_EVTQ || k == SMMU_ACCESS_PRIQ;
-    unsigned ic = queue ? (unsigned)REG_GET(CR1, QUEUE_IC, cr1) : (unsigned)REG_GET(CR1, TABLE_IC, cr1);
-    unsigned sh = queue ? (unsigned)REG_GET(CR1, QUEUE_SH, cr1) : (unsigned)REG_GET(CR1, TABLE_SH, cr1);
-    a.memattr = ic == 1 ? 0xF : ic == 2 ? 0xA : 0x5;
+    unsigned ic, oc, sh;
+    if (queue) {
+        ic = (unsigned)REG_GET(CR1, QUEUE_IC, cr1);
+        oc = (unsigned)REG_GET(CR1, QUEUE_OC, cr1);
+        sh = (unsigned)REG_GET(CR1, QUEUE_SH, cr1);
+    } else {
+        ic = (unsigned)REG_GET(CR1, TABLE_IC, cr1);
+        oc = (unsigned)REG_GET(CR1, TABLE_OC, cr1);
+        sh = (unsigned)REG_GET(CR1, TABLE_SH, cr1);
+    }
+    unsigned ie = cr1_cache(ic), oe = cr1_cache(oc);
+    a.memattr = (uint8_t)((oe << 2) | ie);
+    if (sh == 1u)
+        sh = 0u; /* 6.3.11: SH 0b01 is reserved, treated as 0b00 */
+    if (ie == 1u && oe == 1u)
+        sh = 2u; /* 6.3.11: with OC == IC == NC, SH is IGNORED and behaves as OSH */
     a.sh = (uint8_t)sh;
     return a;
 }

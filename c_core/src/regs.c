@@ -10,7 +10,10 @@
  *    among the CONSTRAINED UNPREDICTABLE behaviours); other sizes and misaligned
  *    accesses are refused with SMMU_E_INVAL;
  *  - unimplemented offsets are RAZ/WI (6.2: undefined locations are RES0);
- *  - guarded registers ignore writes while guarded (the SMMUv3.2 behaviour, 6.2).
+ *  - guarded registers ignore writes while guarded (the SMMUv3.2 behaviour, 6.2);
+ *  - software-owned index bits above the wrap flag (CMDQ_PROD, *Q_CONS) are stored as
+ *    written (6.3.27, 6.3.96 permit it); SMMU-owned ones read as zero there (RAZ);
+ *  - CMDQ_CONS.ERR takes the written value while CMDQEN == 0 (6.3.28 permits either).
  */
 #include "internal.h"
 #include "stall.h"
@@ -197,6 +200,37 @@ static smmu_queue_t *out_queue_at(smmu_t *s, uint32_t off, bool *is_prod)
     }
 }
 
+/* Index registers written by the SMMU (CMDQ_CONS.RD, EVENTQ_PROD.WR, PRIQ_PROD.WR): bits
+ * [19:QS+1] are RAZ (6.3.28, 6.3.95, 6.3.97). The flag fields above bit 19 are kept. */
+static uint32_t hw_index(const smmu_queue_t *q, uint32_t v)
+{
+    uint32_t wrap_mask = (2u << queue_log2(q)) - 1u;
+    return (v & ~(uint32_t)REG_MASK(CMDQ_CONS, RD)) | (v & wrap_mask);
+}
+
+/* *_IRQ_CFG0/1/2 are present only when IDR0.MSI == 1; otherwise they are RES0 (6.3.21 -
+ * 6.3.23, 6.3.30 - 6.3.32, 6.3.34 - 6.3.36). */
+static bool is_irq_cfg(uint32_t off)
+{
+    switch (off) {
+    case SMMU_OFF_GERROR_IRQ_CFG0:
+    case SMMU_OFF_GERROR_IRQ_CFG0 + 4:
+    case SMMU_OFF_GERROR_IRQ_CFG1:
+    case SMMU_OFF_GERROR_IRQ_CFG2:
+    case SMMU_OFF_EVENTQ_IRQ_CFG0:
+    case SMMU_OFF_EVENTQ_IRQ_CFG0 + 4:
+    case SMMU_OFF_EVENTQ_IRQ_CFG1:
+    case SMMU_OFF_EVENTQ_IRQ_CFG2:
+    case SMMU_OFF_PRIQ_IRQ_CFG0:
+    case SMMU_OFF_PRIQ_IRQ_CFG0 + 4:
+    case SMMU_OFF_PRIQ_IRQ_CFG1:
+    case SMMU_OFF_PRIQ_IRQ_CFG2:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static uint32_t read32(smmu_t *s, uint32_t off)
 {
     const smmu_regs_t *r = &s->r;
@@ -206,7 +240,9 @@ static uint32_t read32(smmu_t *s, uint32_t off)
     bool is_prod;
     const smmu_queue_t *oq = out_queue_at(s, off, &is_prod);
     if (oq)
-        return is_prod ? oq->prod : oq->cons;
+        return is_prod ? hw_index(oq, oq->prod) : oq->cons;
+    if (!s->cfg.msi && is_irq_cfg(off))
+        return 0;
     switch (off) {
     case SMMU_OFF_CR0: return r->cr0;
     case SMMU_OFF_CR0ACK: return r->cr0ack;
@@ -229,7 +265,7 @@ static uint32_t read32(smmu_t *s, uint32_t off)
     case SMMU_OFF_CMDQ_BASE: return lo32(r->cmdq.base);
     case SMMU_OFF_CMDQ_BASE + 4: return hi32(r->cmdq.base);
     case SMMU_OFF_CMDQ_PROD: return r->cmdq.prod;
-    case SMMU_OFF_CMDQ_CONS: return r->cmdq.cons;
+    case SMMU_OFF_CMDQ_CONS: return hw_index(&r->cmdq, r->cmdq.cons);
     case SMMU_OFF_EVENTQ_BASE: return lo32(r->evtq.base);
     case SMMU_OFF_EVENTQ_BASE + 4: return hi32(r->evtq.base);
     case SMMU_OFF_EVENTQ_IRQ_CFG0: return lo32(r->eventq_irq_cfg0);
@@ -289,6 +325,8 @@ static void write32(smmu_t *s, uint32_t off, uint32_t val)
         write_out_queue(s, oq, is_prod, val);
         return;
     }
+    if (!s->cfg.msi && is_irq_cfg(off))
+        return;
     const uint64_t cfg0_mask = REG_MASK(GERROR_IRQ_CFG0, ADDR) & ADDR_TOP_MASK;
     switch (off) {
     case SMMU_OFF_CR0: cr0_write(s, val); return;

@@ -339,6 +339,7 @@ static void finish_fault(xctx_t *x, const smmu_fault_t *f)
         o->status = SMMU_XLATE_STALL;
         o->event.stall = true;
     }
+    evt_encode(&o->event, o->event.raw); /* stall_hold() re-encodes once the STAG is known */
     if (x->debug)
         return;
     s->stats.events_by_type[f->type]++;
