@@ -48,9 +48,16 @@ bool cd_fetch(smmu_t *s, const smmu_ste_t *ste, uint32_t idx, uint64_t cd[8], sm
             f->type = EVT_C_BAD_SUBSTREAMID; /* 5.3: invalid L1CD */
             return false;
         }
-        uint64_t l2 = ((uint64_t)VGET(L1CD_L2PTR, l1) << L1CD_L2PTR_LSB) & bits_mask(52);
+        uint64_t l2 = ((uint64_t)VGET(L1CD_L2PTR, l1) << L1CD_L2PTR_LSB) & bits_mask(56);
         if (leaf_bits == 10)
             l2 &= ~UINT64_C(0xFFFF); /* L2Ptr[15:12] RES0 for 64KB leaf tables */
+        /* 5.3: an L2Ptr beyond the PA size (IPA size when the CD table is an IPA) makes the
+         * L1CD invalid: C_BAD_SUBSTREAMID */
+        if (l2 >> (xl ? s->ias_bits : s->oas_bits)) {
+            memset(f, 0, sizeof *f);
+            f->type = EVT_C_BAD_SUBSTREAMID;
+            return false;
+        }
         addr = l2 + ((uint64_t)(idx & ((1u << leaf_bits) - 1u)) << 6);
     }
     return cd_read(s, addr, cd, 8, f, w, xl, xctx);
@@ -83,6 +90,7 @@ static bool decode_tt(const smmu_t *s, const uint64_t *cd, unsigned x, unsigned 
     p->oa_bits = (uint8_t)ips_bits;
     p->ds = ds;
     p->lpa = g == 16 && ips_bits == 52;
+    p->pamax52 = s->oas_bits >= 52;
     /* the range check (3.4.1) uses TxSZ even for a disabled half */
     p->ia_bits = (uint8_t)(64 - (tsz < 12 ? 12 : tsz > 48 ? 48 : tsz));
     if (o->epd[x])

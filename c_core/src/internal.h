@@ -74,6 +74,7 @@ typedef struct ptw_cfg {
     uint8_t stage;        /* 1 or 2 */
     bool ds;              /* 52-bit descriptor format for 4K/16K (DS == 1) */
     bool lpa;             /* 64K granule with 52-bit OA: OA[51:48] in bits [15:12] */
+    bool pamax52;         /* the implemented PA size is 52 bits (64K level-1 blocks exist) */
     bool ha, hd;          /* hardware access flag / dirty state updates */
     bool affd;            /* access flag faults disabled */
     bool had;             /* hierarchical attributes disabled (stage 1) */

@@ -54,7 +54,9 @@ static bool block_ok(const ptw_cfg_t *c, int level)
     switch (c->gshift) {
     case 12: return level == 1 || level == 2 || (level == 0 && c->ds);
     case 14: return level == 2 || (level == 1 && c->ds);
-    default: return level == 2 || (level == 1 && c->lpa);
+    /* A: AArch64.BlockDescSupported: 64K level-1 blocks depend on the implemented PA size
+     * (PAMax >= 52), not on the effective IPS/PS of this walk */
+    default: return level == 2 || (level == 1 && c->pamax52);
     }
 }
 

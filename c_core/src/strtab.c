@@ -154,6 +154,7 @@ static bool decode_s2(const smmu_t *s, const uint64_t *ste, smmu_ste_t *o)
     p->oa_bits = (uint8_t)smmu_ps_bits(s, (unsigned)RGET(STE_S2PS, ste));
     p->ds = ds;
     p->lpa = gshift == 16 && p->oa_bits == 52;
+    p->pamax52 = s->oas_bits >= 52;
     p->ha = ha && c->httu >= 1;
     p->hd = hd && ha && c->httu >= 2;
     p->affd = RGET(STE_S2AFFD, ste) != 0;
@@ -248,7 +249,6 @@ static bool eats_legal(const smmu_t *s, const smmu_ste_t *o)
     switch (o->eats) {
     case 2: return o->config == 7 && !o->s2s && !s->cfg.ns1ats;
     case 1: return !(o->s2_en && o->s2s);
-    case 3: return false; /* full ATS with DPT: no DPT implemented */
     default: return true;
     }
 }
@@ -267,6 +267,8 @@ bool ste_decode(const smmu_t *s, const uint64_t ste[8], smmu_ste_t *o)
     o->s2_en = (o->config & 2u) != 0;
     decode_overrides(s, ste, o);
     o->eats = s->cfg.ats ? (uint8_t)RGET(STE_EATS, ste) : 0;
+    if (o->eats == 3)
+        o->eats = 0; /* 5.2: Full ATS with DPT is Reserved without IDR3.DPT, behaves as 0b00 */
     o->mev = RGET(STE_MEV, ste) != 0;
     o->ppar = RGET(STE_PPAR, ste) != 0;
     if (o->config == 4)
