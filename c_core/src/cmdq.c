@@ -88,11 +88,15 @@ static int tlbi_range(const smmu_t *s, const uint64_t *cmd, bool ipa, uint64_t *
         scale &= 0x1F; /* SCALE[5] is RES0 without DS */
     else if (scale > 39)
         scale = 39;
+    /* 4.4.1.1: with 16K and DS == 0, TTL == 0b01 is reserved and treated as 0b00 ("any
+     * level"); it is folded first because the reserved-combination check below applies to
+     * the treated value: "a TLBI configured with TG == 0b10 and TTL == 0b01, raises a
+     * CERROR_ILL, since TTL is treated as 0b00" (NUM == SCALE == 0). */
+    if (tg == 2 && t == 1 && !s->cfg.ds)
+        t = 0;
     if (num == 0 && scale == 0 && t == 0)
         return CERROR_ILL; /* 4.4.1.1: reserved combination */
     unsigned g = 12 + 2 * (tg - 1); /* 01: 4K, 10: 16K, 11: 64K */
-    if (tg == 2 && t == 1 && !s->cfg.ds)
-        t = 0; /* 16K level 1 hint is reserved without DS: behaves as "any level" */
     *tg_shift = (uint8_t)g;
     *ttl = (uint8_t)t;
     uint64_t span = (uint64_t)(num + 1) << (scale + g);

@@ -225,17 +225,18 @@ static bool leaf(const ptw_cfg_t *c, uint64_t ia, const ptw_access_t *a, const p
     uint8_t need = s1 ? ptw_need1(a->write, a->instr, a->priv)
                       : ptw_need2(a->write, a->instr, a->priv);
     if (!(perm & need)) {
-        if (!(clean_gain & need) || a->no_update) {
+        if ((clean_gain & need) && !a->no_update) {
+            /* dirty-state update: stage 1 clears AP[2], stage 2 sets S2AP[1] */
+            if (s1)
+                clear |= UINT64_C(1) << (PTE_AP_LSB + 1);
+            else
+                set |= UINT64_C(1) << (PTE_S2AP_LSB + 1);
+            perm |= clean_gain;
+            clean_gain = 0;
+        } else if (!a->probe) {
             fault(f, c, EVT_F_PERMISSION);
             return false;
         }
-        /* dirty-state update: stage 1 clears AP[2], stage 2 sets S2AP[1] */
-        if (s1)
-            clear |= UINT64_C(1) << (PTE_AP_LSB + 1);
-        else
-            set |= UINT64_C(1) << (PTE_S2AP_LSB + 1);
-        perm |= clean_gain;
-        clean_gain = 0;
     }
     if ((set || clear) && !leaf_update(io, daddr, &d, set, clear, f))
         return false;

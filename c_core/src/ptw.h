@@ -14,6 +14,8 @@
 typedef struct ptw_access {
     bool write, instr, priv;
     bool no_update;     /* no hardware access flag / dirty state updates (debug) */
+    bool probe;         /* ATS Translation Request: no permission fault, report what is
+                           granted (3.9.1.2, 13.7); a write intent still sets dirty state */
 } ptw_access_t;
 
 typedef struct ptw_io {

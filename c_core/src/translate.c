@@ -26,7 +26,11 @@ typedef struct xctx {
     const ptw_cfg_t *s1cfg;    /* selected TTBx */
     uint8_t s2class;           /* CLASS reported for stage-2 faults of the walk in progress */
     uint64_t s2ipa;            /* IPA being translated by stage 2 */
+    uint8_t ats;               /* ATS_* : what kind of ATS traffic this is */
+    bool split;                /* split-stage ATS (EATS == 0b10): the response carries the IPA */
 } xctx_t;
+
+enum { ATS_NO = 0, ATS_TREQ, ATS_XLATED };
 
 enum { P2_DEVICE = 0x80 }; /* flag kept with cached stage-2 results: Device memory (S2PTW) */
 
@@ -121,7 +125,7 @@ static bool s2_table_xlate(xctx_t *x, uint64_t ipa, uint8_t class_, bool write, 
     uint8_t perm = 0;
     bool cached = !x->debug && walkc_s2res_lookup(x->s, x->ste->vmid, ipa, pa, &perm);
     if (!cached) {
-        ptw_access_t a = {false, false, true, x->debug};
+        ptw_access_t a = {false, false, true, x->debug, false};
         ptw_result_t r;
         if (!s2_walk(x, ipa, class_, &a, &r, f)) {
             if (f->type == EVT_F_PERMISSION && class_ == CLASS_TT)
@@ -237,6 +241,21 @@ static uint8_t out_perm(uint8_t p1, uint8_t p2, bool priv)
     return p;
 }
 
+/* Permissions granted to an ATS Translation Request (13.7.1): Read, Write only when
+ * requested (NW == 0) and Exe only when requested, each where both stages allow it. */
+static uint8_t ats_perm(const xctx_t *x, uint8_t p1, uint8_t p2)
+{
+    uint8_t p = 0;
+    if ((p1 & ptw_need1(false, false, x->priv)) && (p2 & P2_R))
+        p |= SMMU_PERM_R;
+    if (x->write && (p1 & ptw_need1(true, false, x->priv)) && (p2 & P2_W))
+        p |= SMMU_PERM_W;
+    if (x->txn->instr && (p1 & ptw_need1(false, true, x->priv)) &&
+        (p2 & ptw_need2(false, true, x->priv)))
+        p |= SMMU_PERM_X;
+    return p;
+}
+
 static void result_ok(xctx_t *x, uint64_t pa_base, unsigned shift, uint64_t va, uint8_t p1,
                       uint8_t p2, uint8_t attr)
 {
@@ -247,6 +266,23 @@ static void result_ok(xctx_t *x, uint64_t pa_base, unsigned shift, uint64_t va, 
     o->page_mask = mask;
     o->perm = out_perm(p1, p2, x->priv);
     o->mem_attr = attr;
+    if (x->ats == ATS_TREQ) {
+        o->ats = SMMU_ATS_SUCCESS;
+        o->perm = ats_perm(x, p1, p2);
+    }
+}
+
+/* An ATS Translation Request whose translation faults (address size, access, translation,
+ * or a stage-2 fault on a structure fetch): Success with R == W == 0 for one STU (3.9.1.2). */
+static void ats_denied(xctx_t *x)
+{
+    smmu_xlate_t *o = x->out;
+    o->status = SMMU_XLATE_OK;
+    o->ats = SMMU_ATS_SUCCESS;
+    o->perm = 0;
+    o->pa = 0;
+    unsigned stu = x->s->cfg.gran4k ? 12 : x->s->cfg.gran16k ? 14 : 16;
+    o->page_mask = (UINT64_C(1) << stu) - 1;
 }
 
 static void result_from_entry(xctx_t *x, const tlb_entry_t *e, uint64_t va)
@@ -325,16 +361,52 @@ static void fault_config(const xctx_t *x, const smmu_fault_t *f, bool *a, bool *
         *r = true; /* 5.5: S == 1 records regardless of R */
 }
 
+/* ATS Translation Requests record no translation faults (3.9.1): translation-related faults
+ * give a Success completion without permissions, configuration errors a Completer Abort
+ * (recorded only with CR2.REC_CFG_ATS, which this model does not implement). Translated
+ * transactions abort silently on configuration errors (3.9.1.3). Returns true if handled. */
+static bool ats_fault(xctx_t *x, const smmu_fault_t *f)
+{
+    smmu_xlate_t *o = x->out;
+    if (x->ats == ATS_NO || f->type == EVT_F_BAD_ATS_TREQ || f->type == EVT_F_TRANSL_FORBIDDEN)
+        return false;
+    if (x->ats == ATS_TREQ) {
+        if (translation_related(f->type)) {
+            ats_denied(x);
+        } else {
+            o->status = SMMU_XLATE_ABORT;
+            o->ats = SMMU_ATS_CA;
+        }
+        return true;
+    }
+    if (translation_related(f->type) || f->type == EVT_F_WALK_EABT)
+        return false; /* split-stage stage-2 faults are reported as for ordinary traffic */
+    o->status = SMMU_XLATE_ABORT;
+    if (!x->debug)
+        x->s->stats.aborted++;
+    return true;
+}
+
 static void finish_fault(xctx_t *x, const smmu_fault_t *f)
 {
     smmu_t *s = x->s;
     smmu_xlate_t *o = x->out;
+    if (ats_fault(x, f))
+        return;
     bool a, r, st;
     fault_config(x, f, &a, &r, &st);
     fill_event(x, f, &o->event);
     o->status = a ? SMMU_XLATE_FAULT : SMMU_XLATE_RAZWI;
     if (x->txn->flags & SMMU_TXN_SPECULATIVE)
         return; /* 13.4: a faulting speculative read terminates without an event */
+    if (f->type == EVT_F_BAD_ATS_TREQ) {
+        o->status = SMMU_XLATE_ABORT;
+        o->ats = SMMU_ATS_UR;
+        /* 7.3.6: R/W/X/Priv as requested, before the STE overrides */
+        o->event.rnw = !x->txn->write;
+        o->event.ind = x->txn->instr;
+        o->event.pnu = x->txn->priv;
+    }
     if (st && !(x->txn->flags & SMMU_TXN_NO_STALL) && s->cfg.stall_model != 1) {
         o->status = SMMU_XLATE_STALL;
         o->event.stall = true;
@@ -544,7 +616,7 @@ static void s2_only(xctx_t *x, uint64_t ipa, smmu_fault_t *f)
                                          : NULL;
     if (e) {
         int chk = perm_check(e->perm1, e->perm2, e->flags, x->write, x->instr, x->priv);
-        if (chk == 0) {
+        if (chk == 0 || (x->ats == ATS_TREQ && chk != 3)) {
             x->out->hit = SMMU_HIT_IOTLB;
             result_from_hot(x, e, ipa);
             return;
@@ -563,7 +635,7 @@ static void s2_only(xctx_t *x, uint64_t ipa, smmu_fault_t *f)
     x->out->hit = SMMU_HIT_WALK;
     if (!x->debug)
         s->stats.walks++;
-    ptw_access_t a = {x->write, x->instr, x->priv, x->debug};
+    ptw_access_t a = {x->write, x->instr, x->priv, x->debug, x->ats == ATS_TREQ};
     ptw_result_t r;
     if (!s2_walk(x, ipa, CLASS_IN, &a, &r, f)) {
         finish_fault(x, f);
@@ -605,8 +677,15 @@ static int s1_select(xctx_t *x, uint64_t va, uint64_t *key)
 static bool s1_finish_nested(xctx_t *x, uint64_t key, const ptw_result_t *r1, tlb_entry_t *ne,
                              smmu_fault_t *f)
 {
-    ptw_access_t a = {x->write, x->instr, x->priv, x->debug};
+    ptw_access_t a = {x->write, x->instr, x->priv, x->debug, x->ats == ATS_TREQ};
     ptw_result_t r2;
+    if (x->ats == ATS_TREQ && ats_perm(x, r1->perm, P2_ALL) == 0) {
+        /* 3.9.1.2: a stage-1 result granting nothing is not translated at stage 2 */
+        memset(f, 0, sizeof *f);
+        f->type = EVT_F_PERMISSION;
+        f->class_ = CLASS_IN;
+        return false;
+    }
     if (!s2_walk(x, r1->oa, CLASS_IN, &a, &r2, f))
         return false;
     unsigned shift = r1->shift < r2.shift ? r1->shift : r2.shift;
@@ -630,7 +709,7 @@ static void s1_walk_path(xctx_t *x, uint64_t va, uint64_t key, smmu_fault_t *f)
     x->out->hit = SMMU_HIT_WALK;
     if (!x->debug)
         s->stats.walks++;
-    ptw_access_t a = {x->write, x->instr, x->priv, x->debug};
+    ptw_access_t a = {x->write, x->instr, x->priv, x->debug, x->ats == ATS_TREQ};
     ptw_io_t io = {x, s1_read, s1_update, s1_wc_lookup, s1_wc_insert};
     ptw_result_t r1;
     unsigned reads = 0;
@@ -661,6 +740,8 @@ static void s1_walk_path(xctx_t *x, uint64_t va, uint64_t key, smmu_fault_t *f)
         ne.perm2 = P2_ALL;
     }
     result_from_entry(x, &ne, key);
+    if (x->split)
+        x->out->pa = ne.ipa + (x->out->pa - ne.pa);
     insert_tlbs(x, &ne, va);
 }
 
@@ -684,9 +765,11 @@ static void s1_path(xctx_t *x, uint64_t va, smmu_fault_t *f)
                        : NULL;
     if (e) {
         int chk = perm_check(e->perm1, e->perm2, e->flags, x->write, x->instr, x->priv);
-        if (chk == 0) {
+        if (chk == 0 || (x->ats == ATS_TREQ && chk != 3)) {
             x->out->hit = SMMU_HIT_IOTLB;
             result_from_hot(x, e, key);
+            if (x->split)
+                x->out->pa = tlb_cold(s->iotlb, e)->ipa + (x->out->pa - e->pa);
             return;
         }
         if (chk != 3) {
@@ -716,6 +799,12 @@ static void bypass_result(xctx_t *x, smmu_xlate_status_t st)
     x->out->pa = x->txn->iova;
     x->out->page_mask = 0xFFF;
     x->out->perm = SMMU_PERM_R | SMMU_PERM_W | SMMU_PERM_X;
+    if (x->ats == ATS_TREQ) {
+        /* 3.9.1.2: stage 1 skipped by S1DSS with no stage 2: Success, identity, R = W = 1 */
+        x->out->status = SMMU_XLATE_OK;
+        x->out->ats = SMMU_ATS_SUCCESS;
+        x->out->perm = SMMU_PERM_R | SMMU_PERM_W;
+    }
     if (!x->debug)
         x->s->stats.bypassed++;
 }
@@ -816,6 +905,106 @@ static void slow_path(xctx_t *x, unsigned port)
         cfgc_memo_fill(s, m);
     }
     run_stages(x);
+}
+
+/* Effective STE.EATS (5.2): 0b10 needs CR0.ATSCHK; bypass STEs behave as 0b00. */
+static unsigned eff_eats(const xctx_t *x)
+{
+    unsigned eats = x->ste->eats;
+    if (x->ste->config == 4 || (eats == 2 && !REG_GET(CR0ACK, ATSCHK, x->s->r.cr0ack)))
+        return 0;
+    return eats;
+}
+
+/* An ATS Translation Request (3.9.1.2, 13.6). */
+static void ats_request(xctx_t *x, smmu_ste_t *stebuf, smmu_cd_t *cdbuf)
+{
+    smmu_t *s = x->s;
+    x->ats = ATS_TREQ;
+    if (!x->debug)
+        s->stats.ats_requests++;
+    if (!s->cfg.ats) {
+        x->out->status = SMMU_XLATE_ABORT; /* no ATS interface: Unsupported Request */
+        x->out->ats = SMMU_ATS_UR;
+        return;
+    }
+    if (!smmu_enabled(s)) {
+        fault_simple(x, EVT_F_BAD_ATS_TREQ);
+        return;
+    }
+    x->ste = get_ste(x, stebuf);
+    if (!x->ste)
+        return;
+    effective_access(x);
+    if (x->ste->config == 0) {
+        x->out->status = SMMU_XLATE_ABORT; /* UR, no event */
+        x->out->ats = SMMU_ATS_UR;
+        return;
+    }
+    unsigned eats = eff_eats(x);
+    if (eats == 0) {
+        fault_simple(x, EVT_F_BAD_ATS_TREQ);
+        return;
+    }
+    x->split = eats == 2;
+    uint32_t idx = 0;
+    int use_cd = select_cd(x, &idx);
+    if (use_cd < 0)
+        return;
+    if (use_cd > 0 && !(x->cd = get_cd(x, idx, cdbuf)))
+        return;
+    run_stages(x);
+}
+
+/* An ATS Translated transaction (3.9.1.3): the address is a PA (full ATS) or an IPA
+ * (split-stage ATS); only checked when CR0.ATSCHK == 1. */
+static void ats_translated(xctx_t *x, smmu_ste_t *stebuf)
+{
+    smmu_t *s = x->s;
+    x->ats = ATS_XLATED;
+    x->priv = false; /* 3.9.1.3: without IDR3.PASIDTT, PnU = InD = 0, SSV = 0 */
+    x->instr = false;
+    if (!smmu_enabled(s) || !s->cfg.ats) {
+        fault_simple(x, EVT_F_TRANSL_FORBIDDEN);
+        return;
+    }
+    if (REG_GET(CR0ACK, ATSCHK, s->r.cr0ack)) {
+        x->ste = get_ste(x, stebuf);
+        if (!x->ste)
+            return;
+        effective_access(x);
+        x->priv = x->ste->privcfg == 3;
+        x->instr = !x->txn->write && x->ste->instcfg == 3;
+        if (x->ste->config == 0) {
+            x->out->status = SMMU_XLATE_ABORT; /* silently aborted */
+            if (!x->debug)
+                s->stats.aborted++;
+            return;
+        }
+        unsigned eats = eff_eats(x);
+        if (eats == 0) {
+            fault_simple(x, EVT_F_TRANSL_FORBIDDEN);
+            return;
+        }
+        if (eats == 2) {
+            smmu_fault_t f;
+            s2_only(x, x->txn->iova, &f); /* split-stage: stage 2 applies to the IPA */
+            if (!x->debug && x->out->status == SMMU_XLATE_OK)
+                s->stats.ats_translated++;
+            return;
+        }
+    }
+    /* 3.9.1.1: bits above the PA size abort without an event (our IMPLEMENTATION DEFINED
+     * choice of the two the spec allows) */
+    if (x->txn->iova >> s->oas_bits) {
+        x->out->status = SMMU_XLATE_ABORT;
+        if (!x->debug)
+            s->stats.aborted++;
+        return;
+    }
+    bypass_result(x, SMMU_XLATE_BYPASS);
+    if (!x->debug)
+        s->stats.ats_translated++;
 }
 
 /* The IOTLB hit path for a memoised stream: no context structure, one probe. Returns false,
@@ -959,6 +1148,7 @@ void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
     o->perm = 0;
     o->hit = SMMU_HIT_NONE;
     o->mem_attr = 0;
+    o->ats = SMMU_ATS_NONE;
     xctx_t x;
     memset(&x, 0, sizeof x);
     x.s = s;
@@ -968,6 +1158,15 @@ void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
     x.write = t->write;
     x.priv = t->priv;
     x.instr = t->instr && !t->write;
+    if (t->atype != SMMU_ATYPE_UNTRANSLATED) {
+        smmu_ste_t stebuf;
+        smmu_cd_t cdbuf;
+        if (t->atype == SMMU_ATYPE_ATS_REQUEST)
+            ats_request(&x, &stebuf, &cdbuf);
+        else
+            ats_translated(&x, &stebuf);
+        return;
+    }
     if (!smmu_enabled(s)) {
         gbpa_path(&x);
         return;

@@ -273,6 +273,25 @@ unsigned smmu_stall_count(const smmu_t *smmu);
 void smmu_dmi_invalidate(smmu_t *smmu, uint64_t lo, uint64_t hi);
 
 /* ------------------------------------------------------------------------------------------ */
+/* PRI (chapter 8)                                                                             */
+/* ------------------------------------------------------------------------------------------ */
+
+/** A PCIe Page Request (PRI) message from an endpoint. */
+typedef struct smmu_pri_req {
+    uint32_t stream_id;
+    uint32_t substream_id;
+    bool ssv;              /**< PASID present */
+    bool read, write, exec, priv;
+    bool last;             /**< last request of the Page Request Group */
+    uint16_t prg_index;    /**< 9-bit Page Request Group index */
+    uint64_t addr;         /**< page address (bits [11:0] ignored) */
+} smmu_pri_req_t;
+
+/** Deliver a page request to the PRI queue (8.1: on overflow the SMMU may answer the group
+ *  itself through host_ops.pri_resp). @return SMMU_E_UNSUPPORTED without IDR0.PRI. */
+smmu_status_t smmu_pri_request(smmu_t *smmu, const smmu_pri_req_t *req);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Performance monitor counter groups (chapter 10)                                            */
 /* ------------------------------------------------------------------------------------------ */
 

@@ -35,9 +35,18 @@ typedef enum smmu_status {
 /** Transaction type as presented upstream (3.9, 13.1). */
 typedef enum smmu_atype {
     SMMU_ATYPE_UNTRANSLATED = 0, /**< ordinary DMA: translated by the SMMU */
-    SMMU_ATYPE_ATS_REQUEST,      /**< PCIe ATS Translation Request (3.9.1) */
+    SMMU_ATYPE_ATS_REQUEST,      /**< PCIe ATS Translation Request (3.9.1): write = !NW,
+                                      instr = Exe requested, priv = Priv requested */
     SMMU_ATYPE_TRANSLATED,       /**< PCIe ATS Translated transaction (address is a PA/IPA) */
 } smmu_atype_t;
+
+/** Completion status of an ATS Translation Request (3.9.1.2). */
+typedef enum smmu_ats_status {
+    SMMU_ATS_NONE = 0,   /**< not an ATS Translation Request */
+    SMMU_ATS_SUCCESS,    /**< Success: pa, page_mask and perm (R/W/X granted, may be 0) */
+    SMMU_ATS_UR,         /**< Unsupported Request (ATS disabled for the stream) */
+    SMMU_ATS_CA,         /**< Completer Abort (configuration error) */
+} smmu_ats_status_t;
 
 /** Transaction flags. */
 enum {
@@ -64,7 +73,8 @@ typedef struct smmu_txn {
     uint32_t flags;        /**< SMMU_TXN_* */
 } smmu_txn_t;
 
-/** Outcome of a translation. */
+/** Outcome of a translation. For an ATS Translation Request, OK means a Success completion
+ *  (see smmu_xlate_t::ats and perm); UR and CA completions are SMMU_XLATE_ABORT. */
 typedef enum smmu_xlate_status {
     SMMU_XLATE_OK = 0,   /**< translated: pa is valid */
     SMMU_XLATE_BYPASS,   /**< passed through untranslated (GBPA or STE bypass): pa == iova */
@@ -129,6 +139,7 @@ typedef struct smmu_xlate {
     bool recorded;          /**< the event was written to (or is waiting for) the event queue */
     uint16_t stall_tag;     /**< STAG when status == SMMU_XLATE_STALL */
     uint8_t mem_attr;       /**< output memory type, MAIR encoding (informative) */
+    uint8_t ats;            /**< smmu_ats_status_t, for SMMU_ATYPE_ATS_REQUEST */
     smmu_event_t event;     /**< valid when status is FAULT, STALL or RAZWI (event.type != 0) */
     smmu_work_t work;
 } smmu_xlate_t;
