@@ -227,6 +227,7 @@ struct smmu {
     struct smmu_walkc *walkc;
     struct smmu_stalls *stalls;
     struct smmu_pmcg *pmcg;
+    bool pmcg_on;               /* some PMCG counter counts: translations report to pmcg.c */
 
     smmu_dmi_t dmi[SMMU_DMI_SLOTS];
     unsigned dmi_next;

@@ -38,3 +38,7 @@ void smmu_advance_cycles(smmu_t *smmu, uint64_t cycles)
 {
     (void)smmu; (void)cycles;
 }
+void pmcg_account(smmu_t *s, const smmu_txn_t *txn, const smmu_xlate_t *x)
+{
+    (void)s; (void)txn; (void)x;
+}

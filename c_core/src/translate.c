@@ -9,6 +9,7 @@
 #include "ats.h"
 #include "cache.h"
 #include "ptw.h"
+#include "pmcg.h"
 #include "stall.h"
 
 /* Per-transaction context shared by the walk callbacks. */
@@ -456,6 +457,7 @@ static const smmu_ste_t *get_ste(xctx_t *x, smmu_ste_t *tmp)
         x->out->work.cfg_hit = true;
         return ste;
     }
+    x->out->work.cfg_misses++;
     uint64_t raw[8];
     smmu_fault_t f;
     memset(&f, 0, sizeof f);
@@ -484,6 +486,7 @@ static const smmu_cd_t *get_cd(xctx_t *x, uint32_t idx, smmu_cd_t *tmp)
     const smmu_cd_t *cd = x->debug ? NULL : cfgc_cd_lookup(s, sid, idx);
     if (cd)
         return cd;
+    x->out->work.cfg_misses++;
     uint64_t raw[8];
     smmu_fault_t f;
     memset(&f, 0, sizeof f);
@@ -1186,7 +1189,7 @@ static SMMU_ALWAYS_INLINE bool same_page(smmu_t *s, const smmu_txn_t *t, smmu_xl
     if (SMMU_UNLIKELY(((t->iova ^ f->va) & ~f->mask) != 0 || t->stream_id != f->sid ||
                       SSID_TAG(t->ssv, t->substream_id) != f->ssid_tag ||
                       f->epoch != s->epoch || !(((unsigned)f->allowed >> cls) & 1u) ||
-                      t->flags != 0 || t->atype != SMMU_ATYPE_UNTRANSLATED))
+                      t->flags != 0 || t->atype != SMMU_ATYPE_UNTRANSLATED || s->pmcg_on))
         return false;
     s->fast_hits++;
     if (SMMU_UNLIKELY(s->cfg.utlb.policy == SMMU_POLICY_LFU))
@@ -1211,6 +1214,8 @@ void smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out)
         xlate_one(smmu, txn, out);
     if (SMMU_UNLIKELY(smmu->streams != NULL))
         stats_stream_note(smmu, txn->stream_id, out);
+    if (SMMU_UNLIKELY(smmu->pmcg_on) && !(txn->flags & SMMU_TXN_DEBUG))
+        pmcg_account(smmu, txn, out);
 }
 
 void smmu_translate_stallable(smmu_t *smmu, const smmu_txn_t *txn, uint64_t cookie,

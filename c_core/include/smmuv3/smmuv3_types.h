@@ -126,6 +126,7 @@ typedef struct smmu_work {
     uint16_t s2_reads;    /**< stage-2 descriptor reads (incl. those for nested S1 walks) */
     uint16_t writes;      /**< HTTU descriptor updates */
     bool cfg_hit;         /**< configuration served from the config cache */
+    uint8_t cfg_misses;   /**< STE/CD lookups that missed the configuration cache */
     uint8_t walk_cache_hits; /**< intermediate levels skipped by the walk caches */
 } smmu_work_t;
 
