@@ -21,6 +21,8 @@ typedef struct xctx {
     smmu_xlate_t *out;
     bool debug;
     bool write, instr, priv;   /* effective access attributes (after STE overrides) */
+    bool one_priv;             /* one-privilege StreamWorld: permission checks as privileged */
+    bool pnu_report;           /* PnU for events when one_priv (post-override, 7.3) */
     unsigned kind;             /* KIND_* of the translation */
     uint32_t ctx;              /* TLB tag */
     uint16_t asid;
@@ -325,7 +327,7 @@ static void fill_event(xctx_t *x, const smmu_fault_t *f, smmu_event_t *ev)
     ev->stream_id = t->stream_id;
     ev->ssv = t->ssv;
     ev->substream_id = t->ssv ? t->substream_id : 0;
-    ev->pnu = x->priv;
+    ev->pnu = x->one_priv ? x->pnu_report : x->priv;
     ev->ind = x->instr;
     ev->rnw = !x->write;
     ev->s2 = f->s2;
@@ -752,8 +754,13 @@ static void s1_path(xctx_t *x, uint64_t va, smmu_fault_t *f)
 {
     smmu_t *s = x->s;
     const smmu_cd_t *cd = x->cd;
-    if (x->ste->regime != REGIME_NS_EL1 && x->ste->regime != REGIME_NS_EL2_E2H)
-        x->priv = true; /* 13.4: one-privilege regimes treat every access as privileged */
+    if (x->ste->regime != REGIME_NS_EL1 && x->ste->regime != REGIME_NS_EL2_E2H) {
+        /* 13.4: one-privilege regimes check every access as privileged; the event still
+         * reports the transaction's PnU (7.3) */
+        x->one_priv = true;
+        x->pnu_report = x->priv;
+        x->priv = true;
+    }
     uint64_t key;
     int sel = s1_select(x, va, &key);
     if (sel < 0)
