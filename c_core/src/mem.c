@@ -124,9 +124,30 @@ static uint64_t bswap64(uint64_t v)
     return __builtin_bswap64(v);
 }
 
+/* Host byte order: records are little-endian; a big-endian host swaps. */
+static inline uint64_t from_le64(uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return bswap64(v);
+#else
+    return v;
+#endif
+}
+
 smmu_mem_result_t mem_read64(smmu_t *smmu, uint64_t pa, uint64_t *val, bool big_endian,
                              smmu_access_kind_t k)
 {
+    /* fast path: a descriptor inside a cached direct-pointer region */
+    for (unsigned i = 0; i < SMMU_DMI_SLOTS; i++) {
+        const smmu_dmi_t *d = &smmu->dmi[i];
+        if (d->ptr && pa >= d->lo && pa + 7 <= d->hi && pa + 7 > pa) {
+            uint64_t v;
+            memcpy(&v, d->ptr + (pa - d->lo), 8);
+            v = from_le64(v);
+            *val = big_endian ? bswap64(v) : v;
+            return SMMU_MEM_OK;
+        }
+    }
     uint8_t b[8];
     smmu_mem_result_t r = mem_read(smmu, pa, b, 8, k);
     if (r != SMMU_MEM_OK)
