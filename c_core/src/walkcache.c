@@ -22,6 +22,7 @@ enum { WK_S1 = 1, WK_S2 = 2, WK_S2RES = 3 };
 typedef struct s2res {
     uint64_t pa;        /* PA of the 4 KB page */
     uint8_t perm2;
+    uint8_t shift;      /* log2 of the stage-2 mapping (page, block) the result came from */
 } s2res_t;
 
 size_t walkc_footprint(const smmu_config_t *cfg)
@@ -113,19 +114,19 @@ bool walkc_s2res_lookup(smmu_t *smmu, uint16_t vmid, uint64_t ipa, uint64_t *pa,
 void walkc_s2res_insert(smmu_t *smmu, uint16_t vmid, uint64_t ipa, uint64_t pa, unsigned shift,
                         uint8_t perm2)
 {
-    (void)shift;
-    s2res_t r = {pa & ~UINT64_C(0xFFF), perm2};
+    /* One 4 KB page is cached, but it stands for the whole stage-2 leaf (block or
+     * contiguous range): invalidation matches it against that leaf's range (walk_pred). */
+    s2res_t r = {pa & ~UINT64_C(0xFFF), perm2, (uint8_t)(shift < 12 || shift > 63 ? 12 : shift)};
     kc_insert(&smmu->walkc->s2, ipa >> 12, wtag(WK_S2RES, 0, 12, vmid, 0), &r);
 }
 
 static bool walk_pred(uint64_t k0, uint64_t k1, const void *p, const void *arg)
 {
-    (void)p;
     const walk_inv_t *inv = arg;
     unsigned kind = (unsigned)(k1 >> 62);
     int level = (int)((k1 >> 58) & 0xF) - 1;
     unsigned gshift = (unsigned)((k1 >> 53) & 0x1F);
-    uint32_t ctx = (uint32_t)((k1 >> 32) & 0x1FFFFF);
+    uint32_t ctx = (uint32_t)((k1 >> 32) & 0x1FFFFF); /* includes ASET (bit 20), ignored */
     uint16_t asid = (uint16_t)k1;
     if (kind == WK_S1 ? !inv->s1 : !inv->s2)
         return false;
@@ -139,8 +140,20 @@ static bool walk_pred(uint64_t k0, uint64_t k1, const void *p, const void *arg)
     if (kind == WK_S1 && inv->match_asid && asid != inv->asid)
         return false;
     if (inv->by_addr) {
-        unsigned rs = kind == WK_S2RES ? 12 : region_shift(gshift, level);
-        uint64_t lo = k0 << rs, hi = lo + ((UINT64_C(1) << rs) - 1);
+        /* A stage-2 result matches an address anywhere in the stage-2 leaf it came from:
+         * "To match a TLB entry, the least significant bits of the address are ignored as
+         * needed, given the size of the entry" (4.4); a range TLBI removes it when the leaf
+         * overlaps the range (4.4.1.1). Table entries cover the region of their level. */
+        uint64_t lo, hi;
+        if (kind == WK_S2RES) {
+            unsigned rs = ((const s2res_t *)p)->shift;
+            lo = (k0 << 12) & ~((UINT64_C(1) << rs) - 1);
+            hi = lo + ((UINT64_C(1) << rs) - 1);
+        } else {
+            unsigned rs = region_shift(gshift, level);
+            lo = k0 << rs;
+            hi = lo + ((UINT64_C(1) << rs) - 1);
+        }
         if (hi < inv->lo || lo > inv->hi)
             return false;
     }
