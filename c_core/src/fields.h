@@ -78,6 +78,31 @@ enum smmu_evt_id {
 #include "pte.def"
 #undef PTE_FIELD
 
+/* PMCG register frame (chapter 10): SMMU_PMCG_<REG>_<FIELD>_LSB / _WIDTH,
+ * SMMU_PMCG_OFF_<REG> (offset within the group's page), PMCG_EVT_<NAME> (event IDs) */
+#define PMCG_REG(n, off, w)
+#define PMCG_FIELD(r, f, msb, lsb) \
+    enum { SMMU_PMCG_##r##_##f##_LSB = (lsb), SMMU_PMCG_##r##_##f##_WIDTH = (msb) - (lsb) + 1 };
+#define PMCG_EVENT(n, id, filt, ats)
+#include "pmcg.def"
+#undef PMCG_REG
+#undef PMCG_FIELD
+#define PMCG_REG(n, off, w) SMMU_PMCG_OFF_##n = (off),
+#define PMCG_FIELD(r, f, msb, lsb)
+enum smmu_pmcg_offset {
+#include "pmcg.def"
+};
+#undef PMCG_REG
+#undef PMCG_EVENT
+#define PMCG_REG(n, off, w)
+#define PMCG_EVENT(n, id, filt, ats) PMCG_EVT_##n = (id),
+enum smmu_pmcg_event {
+#include "pmcg.def"
+};
+#undef PMCG_EVENT
+#undef PMCG_FIELD
+#undef PMCG_REG
+
 /* ---- accessors ---- */
 
 static inline uint64_t bits_mask(unsigned width)
