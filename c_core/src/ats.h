@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PCIe ATS: translation requests, translated transactions, CMD_ATC_INV (3.9, 4.5.1). */
+/* CMD_ATC_INV (4.5.1). ATS requests and Translated transactions live in translate.c. */
 #ifndef SMMUV3_SRC_ATS_H
 #define SMMUV3_SRC_ATS_H
 #include "internal.h"

@@ -16,17 +16,20 @@
 /* What a cached translation is for (3.17): which stages it combines. */
 enum { KIND_S1 = 1, KIND_S2 = 2, KIND_NESTED = 3 };
 
-/* ctx = kind[19:18] | regime[17:16] | vmid[15:0]. VMID is 0 when the regime has none. */
+/* ctx = aset[20] | kind[19:18] | regime[17:16] | vmid[15:0]. VMID is 0 when the regime has
+ * none. CD.ASET tags stage-1 entries (3.17.1: global entries of a shared (ASET = 0) and a
+ * non-shared (ASET = 1) context must not match each other); TLBIs ignore it (4.4). */
 #define CTX_VMID_MASK 0xFFFFu
 #define CTX_REGIME_SHIFT 16
 #define CTX_KIND_SHIFT 18
+#define CTX_ASET (1u << 20)
 static inline uint32_t ctx_make(unsigned kind, unsigned regime, unsigned vmid)
 {
     return (uint32_t)((kind << CTX_KIND_SHIFT) | (regime << CTX_REGIME_SHIFT) | vmid);
 }
 static inline unsigned ctx_kind(uint32_t ctx)
 {
-    return ctx >> CTX_KIND_SHIFT;
+    return (ctx >> CTX_KIND_SHIFT) & 3u;
 }
 
 /* Permission masks. Stage 1 (A: D8.4): */

@@ -179,6 +179,7 @@ bool cd_decode(const smmu_t *s, const smmu_ste_t *ste, const uint64_t cd[8], smm
         o->rwant[x] = x ? m : 0;
     }
     o->asid = one_range ? 0 : (uint16_t)RGET(CD_ASID, cd);
+    o->aset = RGET(CD_ASET, cd) != 0;
     o->mair = RGET(CD_MAIR0, cd) | (RGET(CD_MAIR1, cd) << 32);
     o->a = RGET(CD_A, cd) != 0;
     o->r = RGET(CD_R, cd) != 0;

@@ -111,6 +111,7 @@ typedef struct smmu_cd {
     uint64_t rmask[2];     /* 3.4.1 range check: bits [top:N] of the input address ... */
     uint64_t rwant[2];     /* ... must equal these (all ones for TTB1, zero for TTB0) */
     uint16_t asid;
+    bool aset;             /* ASID not shared with PE TLBIs (3.17.1): tags global entries */
     uint64_t mair;
     bool wxn, pan, epan;
     bool a, r, s;          /* fault configuration (5.5) */

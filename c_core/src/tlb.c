@@ -346,7 +346,7 @@ static bool inv_match(const tlb_entry_t *e, const tlb_inv_t *inv)
 }
 
 /* The (k1, k2) keys an IOTLB invalidation can match, when it names them exactly. */
-static unsigned inv_keys(const tlb_inv_t *inv, uint32_t k1[8], uint32_t k2[2], unsigned *n2)
+static unsigned inv_keys(const tlb_inv_t *inv, uint32_t k1[12], uint32_t k2[2], unsigned *n2)
 {
     if (!inv->match_vmid || inv->vmid_wild || !inv->match_asid)
         return 0;
@@ -354,9 +354,13 @@ static unsigned inv_keys(const tlb_inv_t *inv, uint32_t k1[8], uint32_t k2[2], u
     for (unsigned kind = 1; kind <= 3; kind++)
         for (unsigned r = 0; r < 3; r++)
             if ((inv->kinds & (1u << kind)) && (inv->regimes & (1u << r))) {
-                if (n1 == 8)
-                    return 0;
-                k1[n1++] = ctx_make(kind, r, inv->vmid);
+                /* TLBIs ignore ASET: stage-1 entries may carry either value */
+                unsigned variants = kind == KIND_S2 ? 1u : 2u;
+                for (unsigned v = 0; v < variants; v++) {
+                    if (n1 == 12)
+                        return 0;
+                    k1[n1++] = ctx_make(kind, r, inv->vmid) | (v ? CTX_ASET : 0u);
+                }
             }
     k2[0] = inv->asid;
     *n2 = 1;
@@ -369,7 +373,7 @@ static unsigned inv_keys(const tlb_inv_t *inv, uint32_t k1[8], uint32_t k2[2], u
 static bool inv_by_probe(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_stats_t *st,
                          unsigned *count)
 {
-    uint32_t k1[8], k2[2];
+    uint32_t k1[12], k2[2];
     unsigned n2 = 0, n1 = inv_keys(inv, k1, k2, &n2);
     if (!n1 || t->micro)
         return false;

@@ -30,6 +30,7 @@ typedef struct xctx {
     uint8_t s2class;           /* CLASS reported for stage-2 faults of the walk in progress */
     uint64_t s2ipa;            /* IPA being translated by stage 2 */
     uint8_t ats;               /* ATS_* : what kind of ATS traffic this is */
+    bool ats_exe;              /* ATS Translation Request: Exe requested (with a PASID) */
     bool split;                /* split-stage ATS (EATS == 0b10): the response carries the IPA */
 } xctx_t;
 
@@ -244,19 +245,30 @@ static uint8_t out_perm(uint8_t p1, uint8_t p2, bool priv)
     return p;
 }
 
-/* Permissions granted to an ATS Translation Request (13.7.1): Read, Write only when
- * requested (NW == 0) and Exe only when requested, each where both stages allow it. */
+/* Permissions granted to an ATS Translation Request, following the pseudocode of 13.7.1:
+ * checked at the effective privilege (PRIVCFG applied); R and Exe as STE.INSTCFG says (an
+ * execute-only page grants nothing unless INSTCFG == INST); W only when requested (NW == 0):
+ * 13.7 permits but does not require W for NW == 1 on a writable-dirty page, and a device that
+ * did not ask for write access must not gain it silently (docs/ats_pri.md). */
 static uint8_t ats_perm(const xctx_t *x, uint8_t p1, uint8_t p2)
 {
-    uint8_t p = 0;
-    if ((p1 & ptw_need1(false, false, x->priv)) && (p2 & P2_R))
-        p |= SMMU_PERM_R;
-    if (x->write && (p1 & ptw_need1(true, false, x->priv)) && (p2 & P2_W))
-        p |= SMMU_PERM_W;
-    if (x->txn->instr && (p1 & ptw_need1(false, true, x->priv)) &&
-        (p2 & ptw_need2(false, true, x->priv)))
-        p |= SMMU_PERM_X;
-    return p;
+    bool pv = x->priv;
+    bool r = (p1 & (pv ? P1_PR : P1_UR)) && (p2 & P2_R);
+    bool w = x->write && (p1 & (pv ? P1_PW : P1_UW)) && (p2 & P2_W);
+    bool xx = (p1 & (pv ? P1_PX : P1_UX)) && (p2 & (pv ? P2_XP : P2_XU));
+    unsigned instcfg = x->ste ? x->ste->instcfg : 0;
+    bool tc_r, tc_x;
+    if (instcfg == 3) {        /* INST: every read is an instruction fetch */
+        tc_r = xx;
+        tc_x = x->ats_exe && xx;
+    } else if (instcfg == 2) { /* DATA: X is taken to be R */
+        tc_r = r;
+        tc_x = x->ats_exe && r;
+    } else {                   /* incoming: granting X implies granting R */
+        tc_r = r;
+        tc_x = x->ats_exe && r && xx;
+    }
+    return (uint8_t)((tc_r ? SMMU_PERM_R : 0) | (w ? SMMU_PERM_W : 0) | (tc_x ? SMMU_PERM_X : 0));
 }
 
 static void result_ok(xctx_t *x, uint64_t pa_base, unsigned shift, uint64_t va, uint8_t p1,
@@ -587,29 +599,46 @@ static uint8_t allowed_classes(uint8_t p1, uint8_t p2, unsigned pc, unsigned ic)
     return m;
 }
 
+/* Fill the port's micro-TLB with a translation (from a walk or an IOTLB hit). The micro-TLB
+ * is keyed by the raw input address, so only TBI-canonical addresses go in. pc/ic are the
+ * STE's PRIVCFG (3 for one-privilege regimes) and INSTCFG, applied on micro-TLB hits. */
+static void utlb_fill(smmu_t *s, const smmu_txn_t *t, tlb_entry_t e, unsigned pc, unsigned ic)
+{
+    struct smmu_tlb *u = s->utlb[t->port < s->cfg.num_ports ? t->port : 0];
+    uint64_t canon = (uint64_t)((int64_t)(t->iova << 8) >> 8);
+    if (!u || canon != t->iova)
+        return;
+    e.sid = t->stream_id;
+    e.ssid_tag = SSID_TAG(t->ssv, t->substream_id);
+    e.flags = (uint8_t)((e.flags & 0x0Fu) | (pc << TLBF_PRIVCFG_SHIFT) | (ic << TLBF_INSTCFG_SHIFT));
+    e.allowed = allowed_classes(e.perm1, e.perm2, pc, ic);
+    e.perm_u = out_perm(e.perm1, e.perm2, pc >= 2 ? pc == 3 : false);
+    e.perm_p = out_perm(e.perm1, e.perm2, pc >= 2 ? pc == 3 : true);
+    tlb_insert(u, &e, &s->stats.utlb);
+    s->epoch++; /* the micro-TLB may have evicted the fast-path entry */
+}
+
+static unsigned ste_pc(const smmu_ste_t *ste)
+{
+    return ste->regime == REGIME_NS_EL2 ? 3u : ste->privcfg;
+}
+
 static void insert_tlbs(xctx_t *x, tlb_entry_t *e, uint64_t iova)
 {
     smmu_t *s = x->s;
+    (void)iova;
     if (x->debug)
         return;
     if (s->iotlb)
         tlb_insert(s->iotlb, e, &s->stats.iotlb);
-    struct smmu_tlb *u = s->utlb[x->txn->port < s->cfg.num_ports ? x->txn->port : 0];
-    /* the micro-TLB is keyed by the raw input address: only TBI-canonical ones go in */
-    uint64_t canon = (uint64_t)((int64_t)(iova << 8) >> 8);
-    if (u && canon == iova) {
-        const smmu_ste_t *ste = x->ste;
-        e->sid = x->txn->stream_id;
-        e->ssid_tag = SSID_TAG(x->txn->ssv, x->txn->substream_id);
-        unsigned pc = ste->regime == REGIME_NS_EL2 ? 3u : ste->privcfg;
-        e->flags = (uint8_t)((e->flags & 0x0Fu) | (pc << TLBF_PRIVCFG_SHIFT) |
-                             ((unsigned)ste->instcfg << TLBF_INSTCFG_SHIFT));
-        e->allowed = allowed_classes(e->perm1, e->perm2, pc, ste->instcfg);
-        e->perm_u = out_perm(e->perm1, e->perm2, pc >= 2 ? pc == 3 : false);
-        e->perm_p = out_perm(e->perm1, e->perm2, pc >= 2 ? pc == 3 : true);
-        tlb_insert(u, e, &s->stats.utlb);
-        s->epoch++; /* the micro-TLB may have evicted the fast-path entry */
-    }
+    utlb_fill(s, x->txn, *e, ste_pc(x->ste), x->ste->instcfg);
+}
+
+/* An IOTLB hit also refills the micro-TLB, as a TBU does from the TCU. */
+static void utlb_refill(xctx_t *x, const tlb_hot_t *h)
+{
+    if (!x->debug)
+        utlb_fill(x->s, x->txn, *tlb_cold(x->s->iotlb, h), ste_pc(x->ste), x->ste->instcfg);
 }
 
 static void s2_only(xctx_t *x, uint64_t ipa, smmu_fault_t *f)
@@ -624,6 +653,7 @@ static void s2_only(xctx_t *x, uint64_t ipa, smmu_fault_t *f)
         if (chk == 0 || (x->ats == ATS_TREQ && chk != 3)) {
             x->out->hit = SMMU_HIT_IOTLB;
             result_from_hot(x, e, ipa);
+            utlb_refill(x, e);
             return;
         }
         if (chk == 2) { /* permission fault from the cached entry */
@@ -780,6 +810,7 @@ static void s1_path(xctx_t *x, uint64_t va, smmu_fault_t *f)
             result_from_hot(x, e, key);
             if (x->split)
                 x->out->pa = tlb_cold(s->iotlb, e)->ipa + (x->out->pa - e->pa);
+            utlb_refill(x, e);
             return;
         }
         if (chk != 3) {
@@ -835,17 +866,20 @@ static void run_stages(xctx_t *x)
     }
     if (!x->cd) {
         /* stage 1 bypassed: the input must fit the IAS (3.4, always abort, 3.12) */
-        if (iova >> x->s->ias_bits)
+        if (iova >> x->s->ias_bits) {
             fault_s1(x, EVT_F_ADDR_SIZE, true);
-        else if (ste->s2_en)
+        } else if (ste->s2_en) {
             s2_only(x, iova, &f);
-        else
+            if (x->split && x->out->status == SMMU_XLATE_OK)
+                x->out->pa = iova; /* 13.6.5: split-stage, stage 1 skipped: identity IPA */
+        } else {
             bypass_result(x, SMMU_XLATE_BYPASS);
+        }
         return;
     }
     x->kind = ste->s2_en ? KIND_NESTED : KIND_S1;
     x->asid = x->cd->asid;
-    x->ctx = ctx_make(x->kind, ste->regime, ste->vmid);
+    x->ctx = ctx_make(x->kind, ste->regime, ste->vmid) | (x->cd->aset ? CTX_ASET : 0u);
     s1_path(x, iova, &f);
 }
 
@@ -909,7 +943,7 @@ static void slow_path(xctx_t *x, unsigned port)
         m->privcfg = x->ste->regime == REGIME_NS_EL2 ? 3 : x->ste->privcfg;
         m->instcfg = x->ste->instcfg;
         m->ctx = x->cd ? ctx_make(x->ste->s2_en ? KIND_NESTED : KIND_S1, x->ste->regime,
-                                  x->ste->vmid)
+                                  x->ste->vmid) | (x->cd->aset ? CTX_ASET : 0u)
                        : ctx_make(KIND_S2, REGIME_NS_EL1, x->ste->vmid);
         m->asid = x->cd ? x->cd->asid : 0;
         cfgc_memo_fill(s, m);
@@ -946,6 +980,11 @@ static void ats_request(xctx_t *x, smmu_ste_t *stebuf, smmu_cd_t *cdbuf)
     if (!x->ste)
         return;
     effective_access(x);
+    /* 13.7.1: without a PASID, Priv and Exe of the request are 0 (Data, Unprivileged) */
+    x->ats_exe = x->txn->ssv && x->txn->instr;
+    x->instr = false;
+    if (!x->txn->ssv && x->ste->privcfg < 2)
+        x->priv = false;
     if (x->ste->config == 0) {
         x->out->status = SMMU_XLATE_ABORT; /* UR, no event */
         x->out->ats = SMMU_ATS_UR;
@@ -1044,6 +1083,8 @@ static bool iotlb_fast(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o, const sm
         return false;
     cfgc_memo_hit(s, m);
     tlb_hit_count(s->iotlb, h, &s->stats.iotlb);
+    if (s->utlb[t->port < s->cfg.num_ports ? t->port : 0])
+        utlb_fill(s, t, *tlb_cold(s->iotlb, h), m->privcfg, m->instcfg);
     uint64_t mask = (UINT64_C(1) << hot_shift(h)) - 1;
     o->status = SMMU_XLATE_OK;
     o->pa = h->pa + (key & mask);
@@ -1219,21 +1260,25 @@ void smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out)
 {
     if (!same_page(smmu, txn, out))
         xlate_one(smmu, txn, out);
-    if (SMMU_UNLIKELY(smmu->streams != NULL))
+    if (SMMU_UNLIKELY(smmu->streams != NULL) && !(txn->flags & SMMU_TXN_DEBUG))
         stats_stream_note(smmu, txn->stream_id, out);
     if (SMMU_UNLIKELY(smmu->pmcg_on) && !(txn->flags & SMMU_TXN_DEBUG))
         pmcg_account(smmu, txn, out);
 }
 
+/* The cookie is bound to this transaction while it translates; stall_hold() (stall.c) keeps
+ * it with the stalled transaction and hands it back through host_ops.stall_done (3.12.2). */
 void smmu_translate_stallable(smmu_t *smmu, const smmu_txn_t *txn, uint64_t cookie,
                               smmu_xlate_t *out)
 {
-    (void)cookie;
+    stall_cookie_t prev = stall_cookie_bind(smmu, txn, cookie);
     smmu_translate(smmu, txn, out);
+    stall_cookie_restore(smmu, prev);
 }
 
+/* In order, cookie = index; a stalled element does not hold back later ones (3.12.2: later
+ * transactions may overtake a stalled one). smmu_translate_batch_stallable() is in stall.c. */
 void smmu_translate_batch(smmu_t *smmu, const smmu_txn_t *in, smmu_xlate_t *out, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        smmu_translate(smmu, &in[i], &out[i]);
+    smmu_translate_batch_stallable(smmu, in, out, n, 0);
 }

@@ -153,8 +153,15 @@ typedef struct smmu_host_ops {
     smmu_atc_result_t (*atc_inv)(void *ctx, const smmu_atc_inv_t *inv);
     /** Optional: PRG response sent to the endpoint. */
     void (*pri_resp)(void *ctx, const smmu_pri_resp_t *resp);
-    /** Optional: a stalled transaction finished (retried or terminated); *result is final
-     *  (it may itself be a new stall). cookie is smmu_txn_t's stall cookie (see smmu_translate). */
+    /** Optional: a stalled transaction finished. Called when CMD_RESUME retries it (the
+     *  retry's result, which may be a new stall under a new STAG, after which another
+     *  stall_done follows), when CMD_RESUME / CMD_STALL_TERM / SMMUEN 1->0 terminate it
+     *  (SMMU_XLATE_FAULT = abort, SMMU_XLATE_RAZWI), or when the retry of a stall whose record
+     *  was waiting for the event queue succeeds or terminates. cookie is the one given to
+     *  smmu_translate_stallable() (0 for smmu_translate(), i for smmu_translate_batch()).
+     *  Never called from smmu_reset() or smmu_destroy(), which drop stalls silently. It is
+     *  called from inside smmu_mmio_write() / smmu_cmdq_process(); the host may call back into
+     *  the core from it. */
     void (*stall_done)(void *ctx, uint64_t cookie, const smmu_xlate_t *result);
     /** Optional: cached translations in this scope were invalidated or changed. */
     void (*invalidated)(void *ctx, const smmu_inval_t *scope);
@@ -251,21 +258,53 @@ void smmu_atc_inv_complete(smmu_t *smmu);
 /**
  * Translate one transaction. Never blocks. Faults are data in *out; the event record (if
  * recorded) is also written to the event queue. With SMMU_TXN_DEBUG nothing at all changes.
- * When out->status == SMMU_XLATE_STALL the transaction is held under out->stall_tag; the
- * host learns its fate through host_ops.stall_done (cookie 0; see
- * smmu_translate_stallable() to attach one).
+ *
+ * Stalls (3.12.2, docs/stall.md). When a translation-related fault hits a stage configured to
+ * stall (CD.S, STE.S2S), out->status is SMMU_XLATE_STALL: the transaction is held by the core
+ * under out->stall_tag (the STAG of its event record, which has Stall = 1) and the host must
+ * not complete it. It ends when software sends CMD_RESUME or CMD_STALL_TERM, or clears
+ * SMMU_CR0.SMMUEN; the host then learns the final outcome through host_ops.stall_done with
+ * the cookie given here (0 for smmu_translate(); see smmu_translate_stallable()). A stall
+ * whose record could not be written yet (event queue disabled, full, or EVENTQ_ABT_ERR) also
+ * ends through stall_done if, when the queue becomes writable, its retry succeeds or
+ * terminates. Later transactions are not held back by a stalled one.
+ *
+ * - A master that cannot wait sets SMMU_TXN_NO_STALL: the fault terminates as CD.A says and is
+ *   recorded with Stall = 0 (3.12).
+ * - When all IDR5.STALL_MAX stall resources are in use, a stalling fault is recorded with
+ *   Stall = 0 and terminated with abort (SMMU_XLATE_FAULT). A host that wants ingress
+ *   back-pressure instead checks smmu_stall_count() against the configured stall_max before
+ *   presenting a stallable transaction.
+ * - A debug translation (SMMU_TXN_DEBUG) never stalls: if the fault would stall it reports
+ *   SMMU_XLATE_STALL with stall_tag 0, nothing is held and no stall_done follows.
  */
 void smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out);
 
-/** Like smmu_translate(), attaching a host cookie handed back by stall_done if it stalls. */
+/** Like smmu_translate(), attaching a host cookie that host_ops.stall_done hands back if the
+ *  transaction stalls (a request id, a pointer to the host's transaction object, ...). */
 void smmu_translate_stallable(smmu_t *smmu, const smmu_txn_t *txn, uint64_t cookie,
                               smmu_xlate_t *out);
 
-/** Translate n transactions in order (DMA engines, trace replay). Stalls are reported in
- *  out[i] as for smmu_translate() with cookie i. */
+/**
+ * Translate n transactions in order (DMA engines, trace replay), as smmu_translate_stallable()
+ * with cookie i for in[i]. A stalled element is reported in out[i] (SMMU_XLATE_STALL) and does
+ * not hold back the elements after it; its final result arrives later through stall_done.
+ *
+ * Replay policy for hosts that cannot wait (docs/stall.md): either set SMMU_TXN_NO_STALL on the
+ * elements (stalling faults terminate and are still recorded), or keep going and resolve the
+ * stalls through the command queue (the replayer, acting as the driver, reads the Stall = 1
+ * records and issues CMD_RESUME / CMD_STALL_TERM), collecting the final results from
+ * stall_done. When several batches may have stalls outstanding at once, use
+ * smmu_translate_batch_stallable() so that their cookies differ.
+ */
 void smmu_translate_batch(smmu_t *smmu, const smmu_txn_t *in, smmu_xlate_t *out, size_t n);
 
-/** Number of transactions currently stalled. */
+/** smmu_translate_batch() with cookie cookie_base + i for in[i]. */
+void smmu_translate_batch_stallable(smmu_t *smmu, const smmu_txn_t *in, smmu_xlate_t *out,
+                                    size_t n, uint64_t cookie_base);
+
+/** Number of transactions currently stalled (held by the core), at most the configured
+ *  stall_max (IDR5.STALL_MAX). */
 unsigned smmu_stall_count(const smmu_t *smmu);
 
 /** Drop any cached direct pointer (mem_ptr) overlapping [lo, hi]; call when the host's
