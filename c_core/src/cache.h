@@ -177,6 +177,7 @@ typedef struct walk_hit {
 
 struct smmu_walkc *walkc_create(smmu_t *smmu);
 void walkc_destroy(smmu_t *smmu, struct smmu_walkc *w);
+bool walkc_enabled(const smmu_t *smmu, unsigned stage);
 void walkc_flush(smmu_t *smmu, struct smmu_walkc *w);
 size_t walkc_footprint(const smmu_config_t *cfg);
 /* Deepest cached table descriptor for ia with levels in [start, max_level]. */

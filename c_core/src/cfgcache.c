@@ -29,6 +29,7 @@ struct smmu_cfgc *cfgc_create(smmu_t *smmu)
         cfgc_destroy(smmu, c);
         return NULL;
     }
+    c->ste.gen_sink = c->cd.gen_sink = &smmu->cfg_gen;
     return c;
 }
 
@@ -104,7 +105,7 @@ void cfgc_inv_cd(smmu_t *smmu, uint32_t sid, uint32_t ssid_tag, bool all)
 
 uint64_t cfgc_gen(const smmu_t *smmu)
 {
-    return smmu->cfgc->ste.gen + smmu->cfgc->cd.gen;
+    return smmu->cfg_gen;
 }
 
 bool cfgc_cached(const smmu_t *smmu, const void *p)
@@ -117,6 +118,8 @@ void cfgc_memo_fill(smmu_t *smmu, smmu_memo_t *m)
     m->gen = cfgc_gen(smmu);
     m->ste_idx = kc_index_of(&smmu->cfgc->ste, m->ste);
     m->cd_idx = m->cd ? kc_index_of(&smmu->cfgc->cd, m->cd) : 0;
+    m->ste_pol = &smmu->cfgc->ste.pol;
+    m->cd_pol = &smmu->cfgc->cd.pol;
 }
 
 void cfgc_memo_hit(smmu_t *smmu, const smmu_memo_t *m)

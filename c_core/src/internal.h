@@ -184,11 +184,17 @@ typedef struct smmu_memo {
     const smmu_ste_t *ste;
     const smmu_cd_t *cd;   /* NULL when stage 1 is not used */
     uint32_t ste_idx, cd_idx; /* their configuration cache entry numbers */
+    cpol_t *ste_pol, *cd_pol; /* and replacement state */
     /* precomputed for the IOTLB hit path */
     uint8_t plan;          /* MEMO_* */
     uint8_t privcfg, instcfg; /* overrides; privcfg 3 also for one-privilege regimes */
+    bool two_ranges;
+    bool tbi[2], e0pd[2];
+    uint8_t s2_ia_bits;    /* MEMO_S2: input address size */
     uint32_t ctx;
     uint16_t asid;
+    uint64_t kmix, kmix_global; /* TLB hash of (ctx, asid) and (ctx, global) */
+    uint64_t rmask[2], rwant[2];
 } smmu_memo_t;
 enum { MEMO_OTHER = 0, MEMO_S1, MEMO_S2 };
 
@@ -219,6 +225,8 @@ struct smmu {
 
     /* bumped whenever a cached translation may have changed (fast-path memo validity) */
     uint64_t epoch;
+    /* bumped on every configuration cache change (configuration memo validity) */
+    uint64_t cfg_gen;
 
     struct smmu_tlb *iotlb;
     struct smmu_tlb **utlb;     /* cfg.num_ports micro-TLBs */

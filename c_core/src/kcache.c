@@ -2,6 +2,13 @@
 /* Generic tagged cache for the configuration and walk caches; see kcache.h. */
 #include "kcache.h"
 
+static void kc_bump(kcache_t *c)
+{
+    c->gen++;
+    if (c->gen_sink)
+        (*c->gen_sink)++;
+}
+
 static uint32_t kc_bucket_bits(uint32_t n)
 {
     uint32_t b = 1;
@@ -68,7 +75,7 @@ void kc_flush(kcache_t *c, uint64_t seed)
     for (uint32_t i = 0; i < (1u << c->bucket_bits); i++)
         c->bucket[i] = -1;
     c->count = 0;
-    c->gen++;
+    kc_bump(c);
     cpol_reset(&c->pol, seed);
 }
 
@@ -101,7 +108,7 @@ static void kc_unlink(kcache_t *c, int32_t i)
     c->next[i] = c->prev[i] = -1;
     cpol_set_valid(&c->pol, (uint32_t)i / c->pol.ways, (uint32_t)i % c->pol.ways, false);
     c->count--;
-    c->gen++;
+    kc_bump(c);
 }
 
 void *kc_peek(kcache_t *c, uint64_t k0, uint64_t k1)
@@ -173,7 +180,7 @@ void *kc_insert(kcache_t *c, uint64_t k0, uint64_t k1, const void *payload)
     c->bucket[b] = i;
     cpol_filled(&c->pol, (uint32_t)i / c->pol.ways, (uint32_t)i % c->pol.ways);
     c->count++;
-    c->gen++;
+    kc_bump(c);
     c->st->fills++;
     return c->payload + (size_t)i * c->payload_size;
 }

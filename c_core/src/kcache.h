@@ -19,6 +19,7 @@ typedef struct kcache {
     uint32_t bucket_bits;
     uint32_t count;      /* valid entries */
     uint64_t gen;        /* bumped on every insert, removal and flush */
+    uint64_t *gen_sink;  /* optional: also bumped (the owner's combined generation) */
     smmu_cache_stats_t *st;
 } kcache_t;
 

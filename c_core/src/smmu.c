@@ -405,7 +405,8 @@ smmu_status_t smmu_create(const smmu_config_t *cfg, const smmu_host_ops_t *ops, 
         smmu_destroy(s);
         return st;
     }
-    s->epoch = 1; /* fast-path entries start invalid (epoch 0) */
+    s->epoch = 1;   /* fast-path entries start invalid (epoch 0) */
+    s->cfg_gen = 1; /* configuration memos start invalid (gen 0) */
     smmu_reset(s);
     *out = s;
     return SMMU_OK;

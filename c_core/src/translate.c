@@ -10,6 +10,7 @@
 #include "cache.h"
 #include "ptw.h"
 #include "pmcg.h"
+#include "tlb_inline.h"
 #include "stall.h"
 
 /* Per-transaction context shared by the walk callbacks. */
@@ -104,7 +105,8 @@ static bool s2_walk(xctx_t *x, uint64_t ipa, uint8_t class_, const ptw_access_t 
         memset(f, 0, sizeof *f);
         f->type = EVT_F_TRANSLATION;
     } else {
-        ptw_io_t io = {x, s2_read, s2_update, s2_wc_lookup, s2_wc_insert};
+        bool wc = walkc_enabled(x->s, 2) && !x->debug;
+        ptw_io_t io = {x, s2_read, s2_update, wc ? s2_wc_lookup : NULL, wc ? s2_wc_insert : NULL};
         unsigned reads = 0;
         if (ptw_walk(c, ipa, a, &io, r, f, &reads))
             return true;
@@ -602,12 +604,14 @@ static uint8_t allowed_classes(uint8_t p1, uint8_t p2, unsigned pc, unsigned ic)
 /* Fill the port's micro-TLB with a translation (from a walk or an IOTLB hit). The micro-TLB
  * is keyed by the raw input address, so only TBI-canonical addresses go in. pc/ic are the
  * STE's PRIVCFG (3 for one-privilege regimes) and INSTCFG, applied on micro-TLB hits. */
-static void utlb_fill(smmu_t *s, const smmu_txn_t *t, tlb_entry_t e, unsigned pc, unsigned ic)
+static void utlb_fill(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, unsigned pc,
+                      unsigned ic)
 {
     struct smmu_tlb *u = s->utlb[t->port < s->cfg.num_ports ? t->port : 0];
     uint64_t canon = (uint64_t)((int64_t)(t->iova << 8) >> 8);
     if (!u || canon != t->iova)
         return;
+    tlb_entry_t e = *src;
     e.sid = t->stream_id;
     e.ssid_tag = SSID_TAG(t->ssv, t->substream_id);
     e.flags = (uint8_t)((e.flags & 0x0Fu) | (pc << TLBF_PRIVCFG_SHIFT) | (ic << TLBF_INSTCFG_SHIFT));
@@ -631,14 +635,14 @@ static void insert_tlbs(xctx_t *x, tlb_entry_t *e, uint64_t iova)
         return;
     if (s->iotlb)
         tlb_insert(s->iotlb, e, &s->stats.iotlb);
-    utlb_fill(s, x->txn, *e, ste_pc(x->ste), x->ste->instcfg);
+    utlb_fill(s, x->txn, e, ste_pc(x->ste), x->ste->instcfg);
 }
 
 /* An IOTLB hit also refills the micro-TLB, as a TBU does from the TCU. */
 static void utlb_refill(xctx_t *x, const tlb_hot_t *h)
 {
     if (!x->debug)
-        utlb_fill(x->s, x->txn, *tlb_cold(x->s->iotlb, h), ste_pc(x->ste), x->ste->instcfg);
+        utlb_fill(x->s, x->txn, tlb_cold(x->s->iotlb, h), ste_pc(x->ste), x->ste->instcfg);
 }
 
 static void s2_only(xctx_t *x, uint64_t ipa, smmu_fault_t *f)
@@ -745,7 +749,8 @@ static void s1_walk_path(xctx_t *x, uint64_t va, uint64_t key, smmu_fault_t *f)
     if (!x->debug)
         s->stats.walks++;
     ptw_access_t a = {x->write, x->instr, x->priv, x->debug, x->ats == ATS_TREQ};
-    ptw_io_t io = {x, s1_read, s1_update, s1_wc_lookup, s1_wc_insert};
+    bool wc = walkc_enabled(s, 1) && !x->debug;
+    ptw_io_t io = {x, s1_read, s1_update, wc ? s1_wc_lookup : NULL, wc ? s1_wc_insert : NULL};
     ptw_result_t r1;
     unsigned reads = 0;
     if (!ptw_walk(x->s1cfg, key, &a, &io, &r1, f, &reads)) {
@@ -946,6 +951,19 @@ static void slow_path(xctx_t *x, unsigned port)
                                   x->ste->vmid) | (x->cd->aset ? CTX_ASET : 0u)
                        : ctx_make(KIND_S2, REGIME_NS_EL1, x->ste->vmid);
         m->asid = x->cd ? x->cd->asid : 0;
+        m->kmix = tlb_kmix(m->ctx, m->asid);
+        m->kmix_global = tlb_kmix(m->ctx, TLB_K2_GLOBAL);
+        if (x->cd) {
+            m->two_ranges = x->cd->two_ranges;
+            for (unsigned i = 0; i < 2; i++) {
+                m->tbi[i] = x->cd->tbi[i];
+                m->e0pd[i] = x->cd->e0pd[i];
+                m->rmask[i] = x->cd->rmask[i];
+                m->rwant[i] = x->cd->rwant[i];
+            }
+        } else {
+            m->s2_ia_bits = x->ste->s2.ia_bits;
+        }
         cfgc_memo_fill(s, m);
     }
     run_stages(x);
@@ -1056,11 +1074,27 @@ static void ats_translated(xctx_t *x, smmu_ste_t *stebuf)
         s->stats.ats_translated++;
 }
 
+/* A memo hit stands for the STE (and CD) configuration cache lookups it saves: count them
+ * and touch the entries exactly as those lookups would. */
+static SMMU_ALWAYS_INLINE void memo_count_hit(smmu_t *s, const smmu_memo_t *m)
+{
+    s->stats.ste_cache.lookups++;
+    s->stats.ste_cache.hits++;
+    cpol_touch_idx(m->ste_pol, m->ste_idx);
+    if (m->cd) {
+        s->stats.cd_cache.lookups++;
+        s->stats.cd_cache.hits++;
+        cpol_touch_idx(m->cd_pol, m->cd_idx);
+    }
+}
+
 /* The IOTLB hit path for a memoised stream: no context structure, one probe. Returns false,
  * having changed nothing, when the slow path must run. */
-static bool iotlb_fast(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o, const smmu_memo_t *m)
+static SMMU_ALWAYS_INLINE bool iotlb_fast(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o,
+                                          const smmu_memo_t *m)
 {
-    if (m->plan == MEMO_OTHER || !s->iotlb)
+    struct smmu_tlb *tlb = s->iotlb;
+    if (m->plan == MEMO_OTHER || !tlb)
         return false;
     bool write = t->write, priv = t->priv, instr = t->instr && !write;
     if (m->privcfg >= 2)
@@ -1069,22 +1103,31 @@ static bool iotlb_fast(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o, const sm
         instr = m->instcfg == 3;
     uint64_t key = t->iova;
     if (m->plan == MEMO_S1) {
-        const smmu_cd_t *cd = m->cd;
-        unsigned sel = cd->two_ranges ? (unsigned)((key >> 55) & 1u) : 0;
-        if ((key & cd->rmask[sel]) != cd->rwant[sel] || (cd->e0pd[sel] && !priv))
+        unsigned sel = m->two_ranges ? (unsigned)((key >> 55) & 1u) : 0;
+        if ((key & m->rmask[sel]) != m->rwant[sel] || (m->e0pd[sel] && !priv))
             return false;
-        if (cd->tbi[sel])
+        if (m->tbi[sel])
             key = (uint64_t)((int64_t)(key << 8) >> 8);
-    } else if (key >> m->ste->s2.ia_bits) {
+    } else if (key >> m->s2_ia_bits) {
         return false;
     }
-    tlb_hot_t *h = tlb_find(s->iotlb, key, m->ctx, m->asid);
-    if (!h || perm_check(h->perm1, h->perm2, 0, write, instr, priv) != 0)
+    tlb_hot_t *h = NULL;
+    for (uint64_t sh = tlb->shifts; sh && !h; sh &= sh - 1) {
+        unsigned sz = (unsigned)__builtin_ctzll(sh);
+        uint64_t tag = (key & ~((UINT64_C(1) << sz) - 1)) | sz;
+        h = tlb_probe_k(tlb, tag, m->kmix, m->ctx, m->asid);
+        if (!h && tlb->globals)
+            h = tlb_probe_k(tlb, tag, m->kmix_global, m->ctx, TLB_K2_GLOBAL);
+    }
+    if (!h || !(h->perm1 & ptw_need1(write, instr, priv)) ||
+        !(h->perm2 & ptw_need2(write, instr, priv)))
         return false;
-    cfgc_memo_hit(s, m);
-    tlb_hit_count(s->iotlb, h, &s->stats.iotlb);
+    memo_count_hit(s, m);
+    s->stats.iotlb.lookups++;
+    s->stats.iotlb.hits++;
+    cpol_touch_idx(&tlb->pol, h->idx);
     if (s->utlb[t->port < s->cfg.num_ports ? t->port : 0])
-        utlb_fill(s, t, *tlb_cold(s->iotlb, h), m->privcfg, m->instcfg);
+        utlb_fill(s, t, tlb_cold(tlb, h), m->privcfg, m->instcfg);
     uint64_t mask = (UINT64_C(1) << hot_shift(h)) - 1;
     o->status = SMMU_XLATE_OK;
     o->pa = h->pa + (key & mask);
@@ -1102,10 +1145,10 @@ static bool memo_path(xctx_t *x, unsigned port)
     smmu_t *s = x->s;
     const smmu_txn_t *t = x->txn;
     smmu_memo_t *m = &s->memo[port];
-    if (m->gen != cfgc_gen(s) || m->sid != t->stream_id ||
+    if (m->gen != s->cfg_gen || m->sid != t->stream_id ||
         m->ssid_tag != SSID_TAG(t->ssv, t->substream_id))
         return false;
-    cfgc_memo_hit(s, m);
+    memo_count_hit(s, m);
     x->out->work.cfg_hit = true;
     x->ste = m->ste;
     x->cd = m->cd;
@@ -1173,25 +1216,14 @@ static inline void out_init(smmu_xlate_t *o)
     o->recorded = false;
     o->stall_tag = 0;
     o->event.type = 0;
-    memset(&o->work, 0, sizeof o->work);
+    o->work = (smmu_work_t){0};
 }
 
-void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
+/* Everything but the micro-TLB and memoised-IOTLB hits: kept out of line so the hit paths
+ * stay small. */
+static __attribute__((noinline)) void xlate_slow(smmu_t *s, const smmu_txn_t *t,
+                                                 smmu_xlate_t *o, bool fast, unsigned port)
 {
-    out_init(o);
-    bool fast = t->flags == 0 && t->atype == SMMU_ATYPE_UNTRANSLATED && smmu_enabled(s);
-    unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
-    if (SMMU_LIKELY(fast)) {
-        s->stats.translations++;
-        if (utlb_path(s, t, o))
-            return;
-        const smmu_memo_t *m = &s->memo[port];
-        if (m->gen == cfgc_gen(s) && m->sid == t->stream_id &&
-            m->ssid_tag == SSID_TAG(t->ssv, t->substream_id) && iotlb_fast(s, t, o, m))
-            return;
-    } else if (!(t->flags & SMMU_TXN_DEBUG)) {
-        s->stats.translations++;
-    }
     bool debug = (t->flags & SMMU_TXN_DEBUG) != 0;
     o->status = SMMU_XLATE_ABORT;
     o->pa = 0;
@@ -1227,6 +1259,25 @@ void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
     slow_path(&x, port);
 }
 
+void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
+{
+    out_init(o);
+    bool fast = t->flags == 0 && t->atype == SMMU_ATYPE_UNTRANSLATED && smmu_enabled(s);
+    unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
+    if (SMMU_LIKELY(fast)) {
+        s->stats.translations++;
+        if (utlb_path(s, t, o))
+            return;
+        const smmu_memo_t *m = &s->memo[port];
+        if (m->gen == s->cfg_gen && m->sid == t->stream_id &&
+            m->ssid_tag == SSID_TAG(t->ssv, t->substream_id) && iotlb_fast(s, t, o, m))
+            return;
+    } else if (!(t->flags & SMMU_TXN_DEBUG)) {
+        s->stats.translations++;
+    }
+    xlate_slow(s, t, o, fast, port);
+}
+
 /* Same-page reuse: the port's most recent micro-TLB entry, checked before anything else.
  * It is the micro-TLB's most recently used entry, so a hit changes no replacement state
  * except an LFU use count. */
@@ -1252,7 +1303,7 @@ static SMMU_ALWAYS_INLINE bool same_page(smmu_t *s, const smmu_txn_t *t, smmu_xl
     o->recorded = false;
     o->stall_tag = 0;
     o->event.type = 0;
-    memset(&o->work, 0, sizeof o->work);
+    o->work = (smmu_work_t){0};
     return true;
 }
 

@@ -167,3 +167,8 @@ void walkc_invalidate(smmu_t *smmu, const walk_inv_t *inv)
     if (inv->s2)
         kc_remove_if(&smmu->walkc->s2, walk_pred, inv);
 }
+
+bool walkc_enabled(const smmu_t *smmu, unsigned stage)
+{
+    return (stage == 1 ? smmu->walkc->s1.n : smmu->walkc->s2.n) != 0;
+}

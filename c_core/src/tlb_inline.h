@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The TLB's lookup structure, visible to the translation hit paths so a probe can be
+ * inlined there (tlb.c owns all updates).
+ */
+#ifndef SMMUV3_SRC_TLB_INLINE_H
+#define SMMUV3_SRC_TLB_INLINE_H
+
+#include "cache.h"
+
+#define TLB_K2_GLOBAL 0xFFFFFFFFu
+#define SLOT_EMPTY 0u
+
+typedef tlb_hot_t tlb_slot_t; /* tag 0 = empty */
+
+struct smmu_tlb {
+    cpol_t pol;
+    uint32_t n;            /* entries */
+    uint32_t slot_bits;
+    uint32_t slot_mask;
+    tlb_slot_t *slots;
+    uint32_t *slot_of;     /* entry number -> slot position */
+    tlb_entry_t *e;        /* full entries, by entry number */
+    uint32_t shift_count[64];
+    uint64_t shifts;       /* bit s set: entries of size 2^s present */
+    uint32_t globals;      /* entries with TLBF_GLOBAL */
+    bool micro;            /* keyed by StreamID/SubstreamID */
+};
+
+/* Hash of a key; the (k1, k2) part can be precomputed with tlb_kmix(). */
+static inline uint64_t tlb_kmix(uint32_t k1, uint32_t k2)
+{
+    return ((uint64_t)k1 * UINT64_C(0xC2B2AE3D27D4EB4F)) ^ ((uint64_t)k2 * UINT64_C(0x165667B19E3779F9));
+}
+
+static inline uint64_t tlb_mix(uint64_t tag, uint32_t k1, uint32_t k2)
+{
+    return (tag ^ tlb_kmix(k1, k2)) * UINT64_C(0x9E3779B97F4A7C15);
+}
+
+static inline uint32_t home_slot(const struct smmu_tlb *t, uint64_t h)
+{
+    return (uint32_t)(h >> (64 - t->slot_bits));
+}
+
+/* Probe for (tag, k1, k2) given kmix = tlb_kmix(k1, k2). */
+static inline tlb_slot_t *tlb_probe_k(struct smmu_tlb *t, uint64_t tag, uint64_t kmix, uint32_t k1,
+                                      uint32_t k2)
+{
+    uint32_t pos = home_slot(t, (tag ^ kmix) * UINT64_C(0x9E3779B97F4A7C15));
+    for (;;) {
+        tlb_slot_t *s = &t->slots[pos];
+        if (s->tag == tag && s->k1 == k1 && s->k2 == k2)
+            return s;
+        if (s->tag == SLOT_EMPTY)
+            return NULL;
+        pos = (pos + 1) & t->slot_mask;
+    }
+}
+
+static inline tlb_slot_t *probe(struct smmu_tlb *t, uint64_t tag, uint32_t k1, uint32_t k2)
+{
+    return tlb_probe_k(t, tag, tlb_kmix(k1, k2), k1, k2);
+}
+
+#endif
