@@ -137,9 +137,11 @@ bool evtq_write(smmu_t *s, const smmu_event_t *ev)
     evt_encode(ev, raw);
     bool was_empty = queue_empty(q);
     if (mem_write_dwords(s, queue_addr(q, q->prod), raw, 4, SMMU_ACCESS_EVTQ) != SMMU_MEM_OK) {
-        /* 7.2.2: the record is lost and the queue stops accepting records until acked */
+        /* 7.2.2: the record is lost and the queue stops accepting records until acked (a
+         * stall record is kept by the stall model and written again later) */
         gerror_raise(s, (uint32_t)REG_MASK(GERROR, EVENTQ_ABT_ERR));
-        s->stats.events_dropped++;
+        if (!ev->stall)
+            s->stats.events_dropped++;
         return false;
     }
     q->prod = queue_inc(q, q->prod);

@@ -102,11 +102,12 @@ static void cr0_write(smmu_t *s, uint32_t val)
     uint32_t nv = val & cr0_mask(s);
     s->r.cr0 = nv;
     uint32_t changed = old ^ nv;
+    s->r.cr0ack = nv;
     if ((changed & REG_MASK(CR0, SMMUEN)) && !(nv & REG_MASK(CR0, SMMUEN))) {
-        /* 6.3.9: SMMUEN 1->0 marks every stalled transaction for abort-termination */
+        /* 6.3.9: SMMUEN 1->0 marks every stalled transaction for abort-termination; CR0ACK is
+         * updated first, so a transaction the host re-issues from stall_done sees SMMUEN = 0 */
         stall_terminate_all(s);
     }
-    s->r.cr0ack = nv;
     if (changed & (REG_MASK(CR0, SMMUEN) | REG_MASK(CR0, ATSCHK)))
         smmu_invalidate_notify(s, SMMU_INVAL_ALL, 0, 0, 0);
     if ((changed & REG_MASK(CR0, EVENTQEN)) && (nv & REG_MASK(CR0, EVENTQEN)))

@@ -209,6 +209,26 @@ static const char *check_sizes(const smmu_config_t *c)
     return NULL;
 }
 
+/* Bytes smmu_create() allocates for a configuration whose fields are individually valid.
+ * Counted in 64 bits: 256 ports of 4M-entry micro-TLBs overflow a 32-bit size_t. */
+static uint64_t footprint_of(const smmu_config_t *cfg)
+{
+    uint64_t n = sizeof(smmu_t);
+    n += tlb_footprint(&cfg->iotlb);
+    n += ((uint64_t)tlb_footprint(&cfg->utlb) + sizeof(void *) + sizeof(smmu_fast_t) +
+          sizeof(smmu_memo_t)) *
+         cfg->num_ports;
+    n += cfgc_footprint(cfg) + walkc_footprint(cfg);
+    n += stall_footprint(cfg) + pmcg_footprint(cfg);
+    return n;
+}
+
+/* Resource limit (docs/robustness.md): every field may be within its own range and the whole
+ * still need absurd memory (six 4M-entry caches and 256 ports of 4M-entry micro-TLBs need
+ * about 150 GB). Such a configuration is refused before anything is allocated. The default
+ * needs about 400 KB; one 4M-entry IOTLB about 600 MB. */
+#define SMMU_MAX_FOOTPRINT (UINT64_C(1) << 30)
+
 static const char *check_impl(const smmu_config_t *c)
 {
     if (c->gbpa_reset & ~(REG_MASK(GBPA, MEMATTR) | REG_MASK(GBPA, MTCFG) |
@@ -233,6 +253,9 @@ static const char *check_impl(const smmu_config_t *c)
         default: return "pmcg_counter_bits must be 32, 36, 40, 44, 48 or 64";
         }
     }
+    if (footprint_of(c) > SMMU_MAX_FOOTPRINT)
+        return "configuration needs more than 1 GiB (see smmu_config_footprint): reduce the "
+               "cache sizes, num_ports or stall_max";
     return NULL;
 }
 
@@ -446,13 +469,7 @@ size_t smmu_config_footprint(const smmu_config_t *cfg)
 {
     if (smmu_config_check(cfg, NULL) != SMMU_OK)
         return 0;
-    size_t n = sizeof(smmu_t);
-    n += tlb_footprint(&cfg->iotlb);
-    n += (tlb_footprint(&cfg->utlb) + sizeof(void *) + sizeof(smmu_fast_t) + sizeof(smmu_memo_t)) *
-         cfg->num_ports;
-    n += cfgc_footprint(cfg) + walkc_footprint(cfg);
-    n += stall_footprint(cfg) + pmcg_footprint(cfg);
-    return n;
+    return (size_t)footprint_of(cfg); /* at most SMMU_MAX_FOOTPRINT: checked above */
 }
 
 void smmu_invalidate_notify(smmu_t *smmu, int scope, uint32_t sid, uint64_t addr, uint64_t size)

@@ -424,9 +424,13 @@ static void finish_fault(xctx_t *x, const smmu_fault_t *f)
         o->event.ind = x->txn->instr;
         o->event.pnu = x->txn->priv;
     }
-    if (st && !(x->txn->flags & SMMU_TXN_NO_STALL) && s->cfg.stall_model != 1) {
-        o->status = SMMU_XLATE_STALL;
-        o->event.stall = true;
+    if (st && s->cfg.stall_model != 1) {
+        if (x->txn->flags & SMMU_TXN_NO_STALL) {
+            o->status = SMMU_XLATE_FAULT; /* 3.12.2: a transaction that cannot stall aborts */
+        } else {
+            o->status = SMMU_XLATE_STALL;
+            o->event.stall = true;
+        }
     }
     evt_encode(&o->event, o->event.raw); /* stall_hold() re-encodes once the STAG is known */
     if (x->debug)
