@@ -9,8 +9,10 @@ namespace smmuv3::drv {
 CoreHost::CoreHost(const smmu_config_t& cfg, uint64_t ram_base, uint64_t ram_size,
                    uint64_t msi_base)
     : ram_base_(ram_base), ram_size_(ram_size), msi_base_(msi_base),
-      ram_(new uint8_t[ram_size]())
+      ram_(static_cast<uint8_t*>(std::calloc(ram_size, 1)))
 {
+    if (!ram_)
+        throw DriverError("cannot allocate " + std::to_string(ram_size) + " bytes of RAM");
     smmu_host_ops_t ops{};
     ops.version = SMMU_HOST_OPS_VERSION;
     ops.ctx = this;
@@ -25,6 +27,11 @@ CoreHost::CoreHost(const smmu_config_t& cfg, uint64_t ram_base, uint64_t ram_siz
     smmu_status_t st = smmu_create(&cfg, &ops, &smmu_);
     if (st != SMMU_OK)
         throw DriverError(std::string("smmu_create: ") + smmu_status_str(st));
+}
+
+void CoreHost::free_deleter::operator()(uint8_t* p) const
+{
+    std::free(p);
 }
 
 CoreHost::~CoreHost()

@@ -6,6 +6,7 @@
 #define SMMUV3_PLATFORMS_DRIVER_CORE_HOST_H
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 
 #include "smmu_driver.h"
@@ -33,6 +34,10 @@ public:
     void reg_write(uint64_t off, unsigned size, uint64_t val) override;
     void mem_write(uint64_t pa, const void* buf, size_t len) override;
     void mem_read(uint64_t pa, void* buf, size_t len) override;
+    uint8_t* backdoor(uint64_t pa, uint64_t len) override
+    {
+        return in_ram(pa, len) ? ram_.get() + (pa - ram_base_) : nullptr;
+    }
 
     uint64_t msis = 0;
     uint64_t irqs[SMMU_IRQ_COUNT] = {};
@@ -51,8 +56,11 @@ private:
     static uint8_t* s_ptr(void*, uint64_t, uint64_t*, uint64_t*);
     static void s_irq(void*, smmu_irq_t, bool);
 
+    struct free_deleter {
+        void operator()(uint8_t* p) const;
+    };
     uint64_t ram_base_, ram_size_, msi_base_;
-    std::unique_ptr<uint8_t[]> ram_;
+    std::unique_ptr<uint8_t[], free_deleter> ram_;  ///< calloc: pages are committed when used
     smmu_t* smmu_ = nullptr;
 };
 

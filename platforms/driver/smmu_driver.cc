@@ -14,16 +14,39 @@ namespace {
 // Register offsets (6.2)
 constexpr uint64_t IDR0 = 0x0, IDR1 = 0x4, IDR3 = 0xC, IDR5 = 0x14, CR0 = 0x20, CR0ACK = 0x24,
                    CR1 = 0x28, CR2 = 0x2C, IRQ_CTRL = 0x50, IRQ_CTRLACK = 0x54, GERROR = 0x60,
-                   GERROR_IRQ_CFG0 = 0x68, GERROR_IRQ_CFG1 = 0x70, STRTAB_BASE = 0x80,
+                   GERRORN = 0x64, GERROR_IRQ_CFG0 = 0x68, GERROR_IRQ_CFG1 = 0x70, STRTAB_BASE = 0x80,
                    STRTAB_BASE_CFG = 0x88, CMDQ_BASE = 0x90, CMDQ_PROD = 0x98, CMDQ_CONS = 0x9C,
                    EVENTQ_BASE = 0xA0, EVENTQ_IRQ_CFG0 = 0xB0, EVENTQ_IRQ_CFG1 = 0xB8,
                    EVENTQ_PROD = 0x100A8, EVENTQ_CONS = 0x100AC;
 constexpr uint32_t CR0_SMMUEN = 1, CR0_EVENTQEN = 4, CR0_CMDQEN = 8;
 
 // Opcodes (4.1.1)
-constexpr uint64_t OP_CFGI_STE = 0x03, OP_CFGI_ALL = 0x04, OP_TLBI_NH_ASID = 0x11,
-                   OP_TLBI_NH_VA = 0x12, OP_TLBI_S2_IPA = 0x2A, OP_TLBI_NSNH_ALL = 0x30,
-                   OP_TLBI_S12_VMALL = 0x28, OP_SYNC = 0x46;
+constexpr uint8_t OP_PREFETCH_CONFIG = 0x01, OP_PREFETCH_ADDR = 0x02, OP_CFGI_STE = 0x03,
+                  OP_CFGI_ALL = 0x04, OP_CFGI_CD = 0x05, OP_CFGI_CD_ALL = 0x06,
+                  OP_CFGI_VMS_PIDM = 0x07, OP_TLBI_NH_ALL = 0x10, OP_TLBI_NH_ASID = 0x11,
+                  OP_TLBI_NH_VA = 0x12, OP_TLBI_NH_VAA = 0x13, OP_TLBI_EL3_ALL = 0x18,
+                  OP_TLBI_EL3_VA = 0x1A, OP_TLBI_EL2_ALL = 0x20, OP_TLBI_EL2_ASID = 0x21,
+                  OP_TLBI_EL2_VA = 0x22, OP_TLBI_EL2_VAA = 0x23, OP_TLBI_S12_VMALL = 0x28,
+                  OP_TLBI_S2_IPA = 0x2A, OP_TLBI_NSNH_ALL = 0x30, OP_ATC_INV = 0x40,
+                  OP_PRI_RESP = 0x41, OP_RESUME = 0x44, OP_STALL_TERM = 0x45, OP_SYNC = 0x46,
+                  OP_TLBI_S_EL2_ALL = 0x50, OP_TLBI_S_EL2_ASID = 0x51, OP_TLBI_S_EL2_VA = 0x52,
+                  OP_TLBI_S_EL2_VAA = 0x53, OP_TLBI_S_S12_VMALL = 0x58, OP_TLBI_S_S2_IPA = 0x5A,
+                  OP_DPTI_PA = 0x73;
+constexpr uint32_t GERROR_CMDQ_ERR = 1;
+constexpr uint64_t OA_MASK = 0x0000FFFFFFFFF000ull; // output address bits [47:12]
+
+// TLBIs with an address, which take a range (4.4.1.1).
+bool range_tlbi(uint8_t op)
+{
+    switch (op) {
+    case OP_TLBI_NH_VA: case OP_TLBI_NH_VAA: case OP_TLBI_EL3_VA: case OP_TLBI_EL2_VA:
+    case OP_TLBI_EL2_VAA: case OP_TLBI_S2_IPA: case OP_TLBI_S_EL2_VA: case OP_TLBI_S_EL2_VAA:
+    case OP_TLBI_S_S2_IPA:
+        return true;
+    default:
+        return false;
+    }
+}
 
 int start_level(unsigned g, unsigned ia_bits)
 {
@@ -49,7 +72,7 @@ uint64_t PageAllocator::alloc(uint64_t size, uint64_t align)
 }
 
 Driver::Driver(Bus& bus, PageAllocator& pages, DriverOptions opt)
-    : bus_(bus), pages_(pages), opt_(opt)
+    : bus_(bus), pages_(pages), opt_(opt), mem_(bus.backdoor(pages.base(), pages.size()))
 {
 }
 
@@ -59,16 +82,28 @@ Driver::~Driver()
         delete d;
 }
 
+// Every table and queue lives in pages_, so the backdoor (when the Bus has one) covers them.
 uint64_t Driver::read_pte(uint64_t pa) const
 {
     uint64_t v = 0;
-    bus_.mem_read(pa, &v, 8);
+    if (mem_)
+        std::memcpy(&v, mem_ + (pa - pages_.base()), 8);
+    else
+        bus_.mem_read(pa, &v, 8);
     return v; // the host is little-endian, and so are the tables (TTENDIAN LE)
 }
 
 void Driver::write_pte(uint64_t pa, uint64_t v)
 {
-    bus_.mem_write(pa, &v, 8);
+    mem_write(pa, &v, 8);
+}
+
+void Driver::mem_write(uint64_t pa, const void* buf, size_t len)
+{
+    if (mem_)
+        std::memcpy(mem_ + (pa - pages_.base()), buf, len);
+    else
+        bus_.mem_write(pa, buf, len);
 }
 
 uint64_t Driver::table_alloc(unsigned gshift, unsigned entries)
@@ -77,24 +112,50 @@ uint64_t Driver::table_alloc(unsigned gshift, unsigned entries)
     uint64_t align = bytes < 64 ? 64 : bytes;
     uint64_t pa = pages_.alloc(bytes < (1ull << gshift) ? (1ull << gshift) : bytes,
                                align > (1ull << gshift) ? align : (1ull << gshift));
-    std::vector<uint8_t> z(bytes, 0);
-    bus_.mem_write(pa, z.data(), z.size());
+    if (mem_) {
+        std::memset(mem_ + (pa - pages_.base()), 0, bytes);
+    } else {
+        std::vector<uint8_t> z(bytes, 0);
+        bus_.mem_write(pa, z.data(), z.size());
+    }
     return pa;
 }
 
+// Polls CMDQ_CONS until it reaches prod. A command error (GERROR.CMDQ_ERR active, 7.1) is
+// handled as Linux's arm-smmu-v3 does: the faulty command is replaced by a CMD_SYNC and the
+// error acknowledged through GERRORN, so consumption restarts at CMDQ_CONS.
 void Driver::wait_cons(uint32_t prod)
 {
+    const uint32_t mask = (2u << opt_.cmdq_log2) - 1;
     for (unsigned i = 0; i < 1000000; i++) {
         uint32_t cons = static_cast<uint32_t>(bus_.reg_read(CMDQ_CONS, 4));
-        if ((bus_.reg_read(GERROR, 4) & 1) != 0)
-            throw DriverError("command queue error, CMDQ_CONS.ERR=" +
-                              std::to_string((cons >> 24) & 0x7F));
-        uint32_t mask = (2u << opt_.cmdq_log2) - 1;
+        cmdq_cons_ = cons & mask;
         if ((cons & mask) == (prod & mask))
             return;
+        uint32_t gerror = static_cast<uint32_t>(bus_.reg_read(GERROR, 4));
+        if (((gerror ^ gerrorn_) & GERROR_CMDQ_ERR) != 0) {
+            skip_cmd_error(cons);
+            continue;
+        }
         bus_.poll_wait();
     }
     throw DriverError("CMD_SYNC timeout");
+}
+
+void Driver::skip_cmd_error(uint32_t cons)
+{
+    const unsigned err = (cons >> 24) & 0x7F;
+    if (++ncmd_errors_ > 1000000)
+        throw DriverError("command queue error, CMDQ_CONS.ERR=" + std::to_string(err));
+    // CERROR_ILL (1): replace the command. CERROR_ABT (2) and CERROR_ATC_INV_SYNC (3): the
+    // command is retried as it is.
+    if (err == 1) {
+        const uint32_t idxm = (1u << opt_.cmdq_log2) - 1;
+        uint64_t c[2] = {OP_SYNC, 0};
+        mem_write(cmdq_ + 16ull * (cons & idxm), c, 16);
+    }
+    gerrorn_ ^= GERROR_CMDQ_ERR;
+    bus_.reg_write(GERRORN, 4, gerrorn_);
 }
 
 void Driver::init()
@@ -125,7 +186,7 @@ void Driver::init()
         uint64_t bytes = 64ull << l2;
         strtab_ = pages_.alloc(bytes, bytes < 4096 ? 4096 : bytes);
         std::vector<uint8_t> z(bytes, 0);
-        bus_.mem_write(strtab_, z.data(), z.size());
+        mem_write(strtab_, z.data(), z.size());
         bus_.reg_write(STRTAB_BASE, 8, strtab_ | (1ull << 62));
         bus_.reg_write(STRTAB_BASE_CFG, 4, l2);
     }
@@ -136,7 +197,8 @@ void Driver::init()
     bus_.reg_write(CMDQ_BASE, 8, cmdq_ | opt_.cmdq_log2 | (1ull << 62));
     bus_.reg_write(CMDQ_PROD, 4, 0);
     bus_.reg_write(CMDQ_CONS, 4, 0);
-    cmdq_prod_ = 0;
+    cmdq_prod_ = cmdq_cons_ = 0;
+    gerrorn_ = static_cast<uint32_t>(bus_.reg_read(GERRORN, 4));
     bus_.reg_write(CR0, 4, CR0_CMDQEN);
     while ((bus_.reg_read(CR0ACK, 4) & CR0_CMDQEN) == 0)
         bus_.poll_wait();
@@ -172,17 +234,107 @@ void Driver::init()
 void Driver::cmd(uint64_t dw0, uint64_t dw1)
 {
     uint32_t mask = (2u << opt_.cmdq_log2) - 1, idxm = (1u << opt_.cmdq_log2) - 1;
-    // queue full: publish and wait for room
-    uint32_t cons = static_cast<uint32_t>(bus_.reg_read(CMDQ_CONS, 4)) & mask;
-    if ((cmdq_prod_ & idxm) == (cons & idxm) && (cmdq_prod_ & mask) != cons) {
-        publish();
-        wait_cons(cmdq_prod_);
+    // queue full (index equal, wrap bit different): re-read CONS, which the driver otherwise
+    // only learns while waiting, then publish and wait for room
+    auto full = [&] { return ((cmdq_prod_ ^ cmdq_cons_) & mask) == idxm + 1; };
+    if (full()) {
+        cmdq_cons_ = static_cast<uint32_t>(bus_.reg_read(CMDQ_CONS, 4)) & mask;
+        if (full()) {
+            publish();
+            wait_cons(cmdq_prod_);
+        }
     }
     uint64_t slot = cmdq_ + 16ull * (cmdq_prod_ & idxm);
     uint64_t c[2] = {dw0, dw1};
-    bus_.mem_write(slot, c, 16);
+    mem_write(slot, c, 16);
     cmdq_prod_ = (cmdq_prod_ + 1) & mask;
     ncmds_++;
+}
+
+void Driver::encode(const Command& c, unsigned num_field, unsigned scale, uint64_t dw[2])
+{
+    uint64_t d0 = c.opcode, d1 = 0;
+    auto sid = [&] { d0 |= static_cast<uint64_t>(c.sid) << 32; };
+    auto ssid = [&] {
+        d0 |= (static_cast<uint64_t>(c.ssid) & 0xFFFFF) << 12 | (c.ssv ? 1ull << 11 : 0);
+    };
+    auto vmid = [&] { d0 |= static_cast<uint64_t>(c.vmid) << 32; };
+    auto asid = [&] { d0 |= static_cast<uint64_t>(c.asid) << 48; };
+    // TLBI address forms: NUM [16:12], SCALE [25:20]; Leaf, TTL [9:8], TG [11:10], address
+    auto range = [&](uint64_t amask) {
+        d0 |= (static_cast<uint64_t>(num_field) & 0x1F) << 12 |
+              (static_cast<uint64_t>(scale) & 0x3F) << 20;
+        d1 = (c.addr & amask) | (c.leaf ? 1 : 0) | (static_cast<uint64_t>(c.ttl & 3) << 8) |
+             (static_cast<uint64_t>(c.tg & 3) << 10);
+    };
+    constexpr uint64_t VA = ~0xFFFull, IPA = 0x00FFFFFFFFFFF000ull;
+    switch (c.opcode) {
+    case OP_PREFETCH_CONFIG: sid(); ssid(); break;
+    case OP_PREFETCH_ADDR: sid(); ssid(); d1 = (c.addr & VA) | (c.size & 0x1F); break;
+    case OP_CFGI_STE: sid(); d1 = c.leaf ? 1 : 0; break;
+    case OP_CFGI_ALL: sid(); d1 = c.range & 0x1F; break; // CFGI_STE_RANGE
+    case OP_CFGI_CD: sid(); d0 |= (static_cast<uint64_t>(c.ssid) & 0xFFFFF) << 12;
+        d1 = c.leaf ? 1 : 0; break;
+    case OP_CFGI_CD_ALL: sid(); break;
+    case OP_CFGI_VMS_PIDM: case OP_TLBI_NH_ALL: case OP_TLBI_S12_VMALL:
+    case OP_TLBI_S_S12_VMALL: vmid(); break;
+    case OP_TLBI_NH_ASID: vmid(); asid(); break;
+    case OP_TLBI_NH_VA: vmid(); asid(); range(VA); break;
+    case OP_TLBI_NH_VAA: vmid(); range(VA); break;
+    case OP_TLBI_EL2_ASID: case OP_TLBI_S_EL2_ASID: asid(); break;
+    case OP_TLBI_EL2_VA: case OP_TLBI_S_EL2_VA: asid(); range(VA); break;
+    case OP_TLBI_EL3_VA: case OP_TLBI_EL2_VAA: case OP_TLBI_S_EL2_VAA: range(VA); break;
+    case OP_TLBI_S2_IPA: case OP_TLBI_S_S2_IPA: vmid(); range(IPA); break;
+    case OP_ATC_INV: sid(); ssid(); d0 |= c.global ? 1ull << 9 : 0;
+        d1 = (c.addr & VA) | (c.size & 0x3F); break;
+    case OP_PRI_RESP: sid(); ssid();
+        d1 = (c.prgidx & 0x1FFu) | (static_cast<uint64_t>(c.resp & 3) << 12); break;
+    case OP_RESUME: sid(); d0 |= (c.ac ? 1ull << 12 : 0) | (c.ab ? 1ull << 13 : 0);
+        d1 = c.stag; break;
+    case OP_STALL_TERM: sid(); break;
+    case OP_SYNC:
+        d0 |= (static_cast<uint64_t>(c.cs & 3) << 12) | (static_cast<uint64_t>(c.msh & 3) << 22) |
+              (static_cast<uint64_t>(c.msiattr & 0xF) << 24) |
+              (static_cast<uint64_t>(c.msidata) << 32);
+        d1 = c.msiaddr & 0x00FFFFFFFFFFFFFCull;
+        break;
+    case OP_DPTI_PA: d1 = c.addr & VA; break;
+    default: break; // *_ALL forms without arguments (and unknown opcodes: the opcode alone)
+    }
+    dw[0] = d0;
+    dw[1] = d1;
+}
+
+void Driver::command(const Command& c)
+{
+    uint64_t dw[2];
+    if (c.opcode == OP_SYNC) {
+        encode(c, 0, 0, dw);
+        cmd(dw[0], dw[1]);
+        publish();
+        wait_cons(cmdq_prod_);
+        nsyncs_++;
+        return;
+    }
+    if (!range_tlbi(c.opcode) || c.tg == 0 || c.num == 0) {
+        encode(c, 0, 0, dw);
+        cmd(dw[0], dw[1]);
+        return;
+    }
+    // (NUM + 1) << SCALE granules per command (4.4.1.1); NUM is 5 bits
+    const unsigned g = c.tg == 1 ? 12 : c.tg == 2 ? 14 : 16;
+    Command part = c;
+    uint64_t left = c.num;
+    while (left) {
+        const unsigned scale = static_cast<unsigned>(__builtin_ctzll(left));
+        uint64_t n = left >> scale;
+        if (n > 32)
+            n = 32;
+        encode(part, static_cast<unsigned>(n - 1), scale, dw);
+        cmd(dw[0], dw[1]);
+        left -= n << scale;
+        part.addr += (n << scale) << g;
+    }
 }
 
 void Driver::publish()
@@ -274,7 +426,7 @@ void Driver::write_ste(uint32_t sid, const uint64_t ste[8])
             uint64_t bytes = 64ull << split;      // 2^SPLIT STEs of 64 bytes
             uint64_t l2 = pages_.alloc(bytes, bytes);
             std::vector<uint8_t> z(bytes, 0);
-            bus_.mem_write(l2, z.data(), z.size());
+            mem_write(l2, z.data(), z.size());
             it = l2_strtab_.emplace(l1, l2).first;
             uint64_t desc = l2 | (split + 1);      // Span = SPLIT + 1 (5.1)
             write_pte(strtab_ + 8 * l1, desc);
@@ -284,7 +436,7 @@ void Driver::write_ste(uint32_t sid, const uint64_t ste[8])
     } else {
         pa = strtab_ + 64ull * sid;
     }
-    bus_.mem_write(pa, ste, 64);
+    mem_write(pa, ste, 64);
 }
 
 void Driver::write_cd(Domain* d)
@@ -299,7 +451,7 @@ void Driver::write_cd(Domain* d)
             (static_cast<uint64_t>(d->asid) << 48);
     cd[1] = d->root & 0x000FFFFFFFFFFFF0ull;
     cd[3] = 0x0000000000044FFull; // MAIR: Attr0 WB, Attr1 Device-nGnRE, Attr2 NC
-    bus_.mem_write(d->cd, cd, 64);
+    mem_write(d->cd, cd, 64);
 }
 
 Domain* Driver::new_s1_domain(uint16_t asid, unsigned gshift, unsigned ia_bits)
@@ -477,18 +629,59 @@ bool Driver::lookup(const Domain* d, uint64_t iova, uint64_t* pa, unsigned* leaf
 
 void Driver::unmap(Domain* d, uint64_t iova, uint64_t size)
 {
-    uint64_t off = 0;
-    while (off < size) {
-        unsigned ls = d->gshift;
-        if (!lookup(d, iova + off, nullptr, &ls)) {
-            off += 1ull << d->gshift;
+    clear(d, iova, size);
+    tlbi_va(d, iova, size, opt_.leaf_tlbi);
+}
+
+void Driver::clear(Domain* d, uint64_t iova, uint64_t size)
+{
+    if (size == 0)
+        return;
+    uint64_t hi = iova + (size - 1);
+    if (hi < iova)
+        hi = ~0ull;
+    const unsigned g = d->gshift, s = g - 3;
+    const unsigned lsb = g + s * static_cast<unsigned>(3 - d->start_level);
+    clear_table(d, d->root, d->start_level, d->ia_bits - lsb, 0, iova, hi);
+}
+
+// Clear [lo, hi] (inclusive) in the table at `level` whose entries cover input addresses from
+// `base`, 2^bits entries. Entries wholly inside are invalidated; tables that straddle an end
+// are descended into, blocks that straddle an end are split into a next-level table first.
+void Driver::clear_table(Domain* d, uint64_t table, int level, unsigned bits, uint64_t base,
+                         uint64_t lo, uint64_t hi)
+{
+    const unsigned g = d->gshift, s = g - 3;
+    const unsigned lsb = g + s * static_cast<unsigned>(3 - level);
+    const uint64_t span = 1ull << lsb, n = 1ull << bits;
+    const uint64_t last = base + ((n << lsb) - 1);
+    if (hi < base || lo > last)
+        return;
+    uint64_t i0 = lo > base ? (lo - base) >> lsb : 0;
+    uint64_t i1 = hi < last ? (hi - base) >> lsb : n - 1;
+    for (uint64_t i = i0; i <= i1; i++) {
+        const uint64_t slot = table + 8 * i, e_lo = base + (i << lsb), e_hi = e_lo + (span - 1);
+        uint64_t v = read_pte(slot);
+        if (!(v & 1))
+            continue;
+        if ((lo <= e_lo && e_hi <= hi) || level == 3) {
+            write_pte(slot, 0);
             continue;
         }
-        set_pte(d, d->root, d->start_level, d->ia_bits, iova + off, 0, ls,
-                d->kind == Domain::S2);
-        off += 1ull << ls;
+        uint64_t next;
+        if ((v & 3) == 3) {
+            next = v & OA_MASK & ~((1ull << g) - 1);
+        } else {
+            // split the block: 2^s entries of the next level with the same attributes
+            next = table_alloc(g, 1u << s);
+            const uint64_t step = span >> s, oa = v & OA_MASK & ~(span - 1);
+            const uint64_t attrs = v & ~OA_MASK & ~3ull;
+            for (uint64_t j = 0; j < (1ull << s); j++)
+                write_pte(next + 8 * j, attrs | (oa + j * step) | (level + 1 == 3 ? 3 : 1));
+            write_pte(slot, next | 3);
+        }
+        clear_table(d, next, level + 1, s, e_lo, lo, hi);
     }
-    tlbi_va(d, iova, size, opt_.leaf_tlbi);
 }
 
 void Driver::remap(Domain* d, uint64_t iova, uint64_t pa, unsigned prot, unsigned leaf_shift)

@@ -24,17 +24,28 @@ struct Bus {
     virtual void mem_read(uint64_t pa, void* buf, size_t len) = 0;
     /// Called while the driver polls a register (lets a timed platform advance time).
     virtual void poll_wait() {}
+    /// Optional backdoor: a host pointer to the bytes [pa, pa + len) of memory, or nullptr.
+    /// The driver asks once for the whole range of its PageAllocator and then reads and
+    /// writes its tables and queues through the pointer (the TLM DMI idea).
+    virtual uint8_t* backdoor(uint64_t pa, uint64_t len)
+    {
+        (void)pa;
+        (void)len;
+        return nullptr;
+    }
 };
 
 /// Zeroed page-aligned allocations from a physical range (the driver's DMA memory).
 class PageAllocator {
 public:
-    PageAllocator(uint64_t base, uint64_t size) : next_(base), end_(base + size) {}
+    PageAllocator(uint64_t base, uint64_t size) : base_(base), next_(base), end_(base + size) {}
     uint64_t alloc(uint64_t size, uint64_t align);
     uint64_t used_end() const { return next_; }
+    uint64_t base() const { return base_; }
+    uint64_t size() const { return end_ - base_; }
 
 private:
-    uint64_t next_, end_;
+    uint64_t base_, next_, end_;
 };
 
 struct DriverError : std::runtime_error {
@@ -69,6 +80,32 @@ struct DriverOptions {
     bool leaf_tlbi = true;       ///< Leaf = 1 on unmap (Linux does)
 };
 
+/// A command in decoded form (IHI 0070 chapter 4). Driver::command() encodes it; fields a
+/// command does not have are ignored. Opcodes are those of Table 4-1.
+struct Command {
+    uint8_t opcode = 0;
+    uint32_t sid = 0;          ///< StreamID (first StreamID of CFGI_STE_RANGE)
+    uint32_t ssid = 0;         ///< SubstreamID
+    bool ssv = false;          ///< SubstreamID valid (PREFETCH_*, ATC_INV, PRI_RESP)
+    uint8_t range = 0;         ///< CFGI_STE_RANGE: 2^(range+1) StreamIDs
+    uint16_t vmid = 0, asid = 0;
+    uint64_t addr = 0;         ///< VA (TLBI_*_VA*), IPA (TLBI_S2_IPA), address (ATC_INV, PREFETCH_ADDR)
+    uint8_t tg = 0;            ///< range invalidation granule: 1 = 4K, 2 = 16K, 3 = 64K, 0 = none
+    uint64_t num = 0;          ///< range TLBI: granules to invalidate (see command())
+    uint8_t ttl = 0;           ///< TTL level hint
+    bool leaf = false;
+    uint8_t size = 0;          ///< ATC_INV / PREFETCH_ADDR Size
+    uint8_t cs = 0;            ///< CMD_SYNC completion signal: 0 none, 1 IRQ (MSI), 2 SEV
+    uint8_t msh = 0, msiattr = 0;
+    uint32_t msidata = 0;
+    uint64_t msiaddr = 0;      ///< CMD_SYNC MSI address (bits [55:2] are encoded)
+    uint16_t stag = 0;         ///< RESUME
+    uint8_t resp = 0;          ///< PRI_RESP response code
+    uint16_t prgidx = 0;       ///< PRI_RESP group index
+    bool global = false;       ///< ATC_INV Global
+    bool ac = false, ab = false; ///< RESUME Ac / Ab
+};
+
 /// Decoded event record as the driver sees it.
 struct Event {
     uint64_t raw[4];
@@ -101,6 +138,12 @@ public:
              unsigned leaf_shift = 0);
     /// Unmap and invalidate (TLBI_NH_VA or TLBI_S2_IPA, then CMD_SYNC).
     void unmap(Domain* d, uint64_t iova, uint64_t size);
+    /// Page-table edit only: remove every mapping inside [iova, iova+size) without any
+    /// invalidation (the caller sends the TLBIs). A block that straddles an end of the range
+    /// is split into next-level entries first, so the parts outside the range stay mapped
+    /// (as Linux's io-pgtable does); a page of a 16K/64K granule that the range only partly
+    /// covers is removed whole.
+    void clear(Domain* d, uint64_t iova, uint64_t size);
     /// Change the output address of one mapped page/block in place, with invalidation.
     void remap(Domain* d, uint64_t iova, uint64_t pa, unsigned prot, unsigned leaf_shift = 0);
     /// Nested domains: map the stage-2 identity for [pa, pa+size).
@@ -118,6 +161,14 @@ public:
     void tlbi_all();
     void cfgi_ste(uint32_t sid);
     void cfgi_all();
+    /// Queue a command given in decoded form, the way a replayer of captured commands needs:
+    /// range TLBIs (tg != 0, num != 0) use scale = ctz(num) and NUM = (num >> scale) - 1,
+    /// split into several commands when NUM would exceed 31 (4.4.1.1); a CMD_SYNC is
+    /// published and waited for (with its own CS/MSI fields as given).
+    void command(const Command& c);
+    /// Pack a command into two dwords. The NUM and SCALE fields of TLBIs are the arguments
+    /// (4.4.1.1); c.num is not used.
+    static void encode(const Command& c, unsigned num_field, unsigned scale, uint64_t dw[2]);
 
     /// Drain the event queue.
     std::vector<Event> events();
@@ -125,6 +176,9 @@ public:
     uint32_t idr(unsigned n) const { return idr_[n]; }
     uint64_t commands_issued() const { return ncmds_; }
     uint64_t syncs() const { return nsyncs_; }
+    /// Command errors met while waiting (GERROR.CMDQ_ERR); each faulty command was replaced
+    /// by a CMD_SYNC and the queue restarted, as Linux does.
+    uint64_t command_errors() const { return ncmd_errors_; }
     const DriverOptions& options() const { return opt_; }
 
 private:
@@ -136,16 +190,21 @@ private:
     uint64_t leaf_desc(const Domain* d, uint64_t pa, unsigned prot, unsigned leaf_shift,
                        bool stage2) const;
     void wait_cons(uint32_t prod);
+    void skip_cmd_error(uint32_t cons);
+    void clear_table(Domain* d, uint64_t table, int level, unsigned bits, uint64_t base,
+                     uint64_t lo, uint64_t hi);
     uint64_t read_pte(uint64_t pa) const;
     void write_pte(uint64_t pa, uint64_t v);
+    void mem_write(uint64_t pa, const void* buf, size_t len);
 
     Bus& bus_;
     PageAllocator& pages_;
     DriverOptions opt_;
     uint32_t idr_[6] = {};
     uint64_t strtab_ = 0, cmdq_ = 0, evtq_ = 0;
-    uint32_t cmdq_prod_ = 0, evtq_cons_ = 0;
-    uint64_t ncmds_ = 0, nsyncs_ = 0;
+    uint32_t cmdq_prod_ = 0, cmdq_cons_ = 0, evtq_cons_ = 0, gerrorn_ = 0;
+    uint64_t ncmds_ = 0, nsyncs_ = 0, ncmd_errors_ = 0;
+    uint8_t* mem_ = nullptr;   ///< backdoor to [pages_.base(), +size()), or nullptr
     bool ril_ = false;
     std::vector<Domain*> domains_;
     std::map<uint64_t, uint64_t> l2_strtab_;  ///< 2-level: L1 index -> L2 table PA
