@@ -6,7 +6,14 @@
  *
  * A cache is sets x ways entries; entry index = set * ways + way. This module only chooses
  * victims: lookups go through each cache's own hash index.
+ *
+ * LRU keeps a last-use stamp per entry (one store per hit) and scans the set for the oldest
+ * on a miss; for wide sets (more than LRU_LIST_MIN_WAYS ways, e.g. fully associative micro-
+ * TLBs) it keeps a doubly-linked recency list per set instead, so the miss is O(1) too. Both
+ * give the same order: strict least-recently-used.
  */
+#define LRU_LIST_MIN_WAYS 16
+#define NILW 0xFFFFFFFFu
 #include "internal.h"
 
 static unsigned log2u(uint32_t x)
@@ -50,6 +57,7 @@ bool cpol_init(smmu_t *smmu, cpol_t *cp, const smmu_cache_geom_t *g)
     cp->set_mask = cp->sets - 1;
     cp->vwords = (uint32_t)words_for(cp->ways);
     cp->policy = g->policy;
+    cp->lru_list = cp->policy == SMMU_POLICY_LRU && cp->ways > LRU_LIST_MIN_WAYS;
     size_t m, v, p;
     cpol_sizes(cp, &m, &v, &p);
     cp->meta = smmu_alloc(smmu, m);
@@ -84,10 +92,66 @@ void cpol_reset(cpol_t *cp, uint64_t seed)
     }
     cp->clock = 0;
     cp->rng = seed ? seed : UINT64_C(0x9E3779B97F4A7C15);
+    if (cp->lru_list && cp->plru)
+        for (uint32_t set = 0; set < cp->sets; set++)
+            cp->plru[(size_t)set * cp->vwords] = ((uint64_t)NILW << 32) | NILW; /* tail | head */
+}
+
+/* ---- recency list (wide LRU sets): meta[e] = next << 32 | prev, plru[set] = tail << 32 | head */
+
+static uint32_t lst_prev(const cpol_t *cp, size_t e) { return (uint32_t)cp->meta[e]; }
+static uint32_t lst_next(const cpol_t *cp, size_t e) { return (uint32_t)(cp->meta[e] >> 32); }
+
+static void lst_set(cpol_t *cp, size_t e, uint32_t prev, uint32_t next)
+{
+    cp->meta[e] = ((uint64_t)next << 32) | prev;
+}
+
+static void lst_unlink(cpol_t *cp, uint32_t set, uint32_t way)
+{
+    size_t base = (size_t)set * cp->ways;
+    uint64_t *ht = &cp->plru[(size_t)set * cp->vwords];
+    uint32_t prev = lst_prev(cp, base + way), next = lst_next(cp, base + way);
+    if (prev != NILW)
+        lst_set(cp, base + prev, lst_prev(cp, base + prev), next);
+    else
+        *ht = (*ht & ~UINT64_C(0xFFFFFFFF)) | next;
+    if (next != NILW)
+        lst_set(cp, base + next, prev, lst_next(cp, base + next));
+    else
+        *ht = (*ht & UINT64_C(0xFFFFFFFF)) | ((uint64_t)prev << 32);
+}
+
+static void lst_push_front(cpol_t *cp, uint32_t set, uint32_t way)
+{
+    size_t base = (size_t)set * cp->ways;
+    uint64_t *ht = &cp->plru[(size_t)set * cp->vwords];
+    uint32_t head = (uint32_t)*ht;
+    lst_set(cp, base + way, NILW, head);
+    if (head != NILW)
+        lst_set(cp, base + head, way, lst_next(cp, base + head));
+    else
+        *ht = (*ht & UINT64_C(0xFFFFFFFF)) | ((uint64_t)way << 32); /* also the tail */
+    *ht = (*ht & ~UINT64_C(0xFFFFFFFF)) | way;
+}
+
+static bool way_valid(const cpol_t *cp, uint32_t set, uint32_t way)
+{
+    return (cp->valid[(size_t)set * cp->vwords + way / 64] >> (way % 64)) & 1u;
+}
+
+void cpol_lru_list_touch(cpol_t *cp, uint32_t set, uint32_t way)
+{
+    if (!way_valid(cp, set, way))
+        return;
+    lst_unlink(cp, set, way);
+    lst_push_front(cp, set, way);
 }
 
 void cpol_set_valid(cpol_t *cp, uint32_t set, uint32_t way, bool valid)
 {
+    if (cp->lru_list && !valid && way_valid(cp, set, way))
+        lst_unlink(cp, set, way);
     uint64_t *w = &cp->valid[(size_t)set * cp->vwords + way / 64];
     uint64_t bit = UINT64_C(1) << (way % 64);
     *w = valid ? (*w | bit) : (*w & ~bit);
@@ -122,6 +186,13 @@ static uint32_t plru_victim(const cpol_t *cp, uint32_t set)
 
 void cpol_filled(cpol_t *cp, uint32_t set, uint32_t way)
 {
+    if (cp->lru_list) {
+        if (way_valid(cp, set, way))
+            lst_unlink(cp, set, way);
+        cpol_set_valid(cp, set, way, true);
+        lst_push_front(cp, set, way);
+        return;
+    }
     uint64_t *m = &cp->meta[(size_t)set * cp->ways + way];
     switch (cp->policy) {
     case SMMU_POLICY_LRU:
@@ -163,6 +234,8 @@ uint32_t cpol_victim(cpol_t *cp, uint32_t set)
     uint32_t w = free_way(cp, set);
     if (w < cp->ways)
         return w;
+    if (cp->lru_list)
+        return (uint32_t)(cp->plru[(size_t)set * cp->vwords] >> 32); /* the tail */
     switch (cp->policy) {
     case SMMU_POLICY_RANDOM: return (uint32_t)((rng_next(cp) >> 32) % cp->ways);
     case SMMU_POLICY_PLRU: return plru_victim(cp, set);
@@ -172,9 +245,13 @@ uint32_t cpol_victim(cpol_t *cp, uint32_t set)
     }
     /* smallest meta: least recently used / first in / least frequently used; ties: lowest way */
     const uint64_t *m = &cp->meta[(size_t)set * cp->ways];
+    uint64_t bv = m[0];
     uint32_t best = 0;
-    for (uint32_t i = 1; i < cp->ways; i++)
-        if (m[i] < m[best])
-            best = i;
+    for (uint32_t i = 1; i < cp->ways; i++) {
+        uint64_t v = m[i];
+        bool lt = v < bv; /* branch-free: the compiler turns these into conditional moves */
+        bv = lt ? v : bv;
+        best = lt ? i : best;
+    }
     return best;
 }

@@ -121,7 +121,7 @@ static int cmd_cfgi(smmu_t *s, const uint64_t *cmd, unsigned op)
     case CMD_CFGI_STE_RANGE: {
         unsigned range = (unsigned)CMD_GET(RANGE, cmd);
         uint32_t lo = 0, hi = UINT32_MAX;
-        if (range != 31) { /* Range == 31 is CMD_CFGI_ALL (4.3.5) */
+        if (range != 31) { /* Range == 31 is CMD_CFGI_ALL (4.3.6) */
             uint32_t n = (uint32_t)1 << (range + 1);
             lo = sid & ~(n - 1u);
             hi = lo + (n - 1u);

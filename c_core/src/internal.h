@@ -146,6 +146,7 @@ typedef struct cpol {
     uint32_t set_mask;
     uint32_t vwords;    /* 64-bit words per set in valid[] and plru[] */
     smmu_policy_t policy;
+    bool lru_list;      /* LRU kept as a recency list (wide sets), see cache_policy.c */
     uint64_t *meta;     /* per entry: LRU last use, FIFO fill time, LFU use count */
     uint64_t *valid;    /* per set: bitmap of valid ways */
     uint64_t *plru;     /* per set: tree bits, node n at bit n */
@@ -198,6 +199,12 @@ typedef struct smmu_memo {
 } smmu_memo_t;
 enum { MEMO_OTHER = 0, MEMO_S1, MEMO_S2 };
 
+/** The host cookie bound to the stallable translation in progress (stall.h). */
+typedef struct stall_cookie {
+    const smmu_txn_t *txn;
+    uint64_t cookie;
+} stall_cookie_t;
+
 /** Cached direct-pointer regions from host_ops.mem_ptr. */
 #define SMMU_DMI_SLOTS 4
 typedef struct smmu_dmi {
@@ -235,11 +242,15 @@ struct smmu {
     struct smmu_cfgc *cfgc;
     struct smmu_walkc *walkc;
     struct smmu_stalls *stalls;
+    stall_cookie_t stall_bound;  /* stall.h: cookie of the translation in progress */
     struct smmu_pmcg *pmcg;
     bool pmcg_on;               /* some PMCG counter counts: translations report to pmcg.c */
 
     smmu_dmi_t dmi[SMMU_DMI_SLOTS];
     unsigned dmi_next;
+
+    uint8_t acls1[16][64];      /* translate.c: stage-1 permissions -> allowed access classes */
+    uint8_t acls2[16][16];      /* ... stage-2, per (PRIVCFG, INSTCFG) */
 
     smmu_stats_t stats;
     uint64_t fast_hits;         /* same-page hits: translations, utlb lookups and hits */
@@ -327,6 +338,7 @@ bool cd_decode(const smmu_t *smmu, const smmu_ste_t *ste, const uint64_t cd[8], 
 
 /* translate.c */
 void xlate_one(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out);
+void xlate_init_tables(smmu_t *smmu);
 
 /* cache_policy.c */
 bool cpol_init(smmu_t *smmu, cpol_t *cp, const smmu_cache_geom_t *g);
@@ -334,10 +346,16 @@ void cpol_free(smmu_t *smmu, cpol_t *cp);
 size_t cpol_footprint(const smmu_cache_geom_t *g);
 void cpol_plru_touch(cpol_t *cp, uint32_t set, uint32_t way);
 /* Replacement state update on a hit (inline: it is on every hit path). */
+void cpol_lru_list_touch(cpol_t *cp, uint32_t set, uint32_t way);
 static inline void cpol_touch(cpol_t *cp, uint32_t set, uint32_t way)
 {
     switch (cp->policy) {
-    case SMMU_POLICY_LRU: cp->meta[(size_t)set * cp->ways + way] = ++cp->clock; break;
+    case SMMU_POLICY_LRU:
+        if (SMMU_UNLIKELY(cp->lru_list))
+            cpol_lru_list_touch(cp, set, way);
+        else
+            cp->meta[(size_t)set * cp->ways + way] = ++cp->clock;
+        break;
     case SMMU_POLICY_LFU: cp->meta[(size_t)set * cp->ways + way]++; break;
     case SMMU_POLICY_PLRU: cpol_plru_touch(cp, set, way); break;
     case SMMU_POLICY_FIFO:
@@ -347,7 +365,7 @@ static inline void cpol_touch(cpol_t *cp, uint32_t set, uint32_t way)
 /* Same, by entry number (set * ways + way). */
 static inline void cpol_touch_idx(cpol_t *cp, uint32_t idx)
 {
-    if (cp->policy == SMMU_POLICY_LRU)
+    if (cp->policy == SMMU_POLICY_LRU && !cp->lru_list)
         cp->meta[idx] = ++cp->clock;
     else
         cpol_touch(cp, idx / cp->ways, idx % cp->ways);

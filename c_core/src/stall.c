@@ -77,7 +77,6 @@ struct smmu_stalls {
     uint32_t head, tail;
     uint32_t serial;
     unsigned idx_bits;     /* STAG bits that hold the resource index */
-    stall_cookie_t bound;  /* host cookie of the stallable translation in progress */
     const smmu_txn_t *reuse_txn; /* record retry in progress: its transaction ... */
     uint32_t reuse_idx;          /* ... keeps this resource if it stalls again */
     uint32_t reuse_serial;
@@ -136,8 +135,8 @@ void stall_reset(smmu_t *s)
     st->used = st->waiting = 0;
     st->cursor = 0;
     st->head = st->tail = NIL;
-    st->bound.txn = NULL;
-    st->bound.cookie = 0;
+    s->stall_bound.txn = NULL;
+    s->stall_bound.cookie = 0;
     st->reuse_txn = NULL;
     st->retrying = st->retry_again = false;
 }
@@ -145,19 +144,6 @@ void stall_reset(smmu_t *s)
 unsigned smmu_stall_count(const smmu_t *smmu)
 {
     return smmu && smmu->stalls ? smmu->stalls->used : 0;
-}
-
-stall_cookie_t stall_cookie_bind(smmu_t *s, const smmu_txn_t *txn, uint64_t cookie)
-{
-    stall_cookie_t prev = s->stalls->bound;
-    s->stalls->bound.txn = txn;
-    s->stalls->bound.cookie = cookie;
-    return prev;
-}
-
-void stall_cookie_restore(smmu_t *s, stall_cookie_t prev)
-{
-    s->stalls->bound = prev;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -377,7 +363,7 @@ void stall_hold(smmu_t *s, const smmu_txn_t *txn, smmu_xlate_t *out)
         }
         stall_slot_t *sl = &st->slot[i];
         sl->txn = *txn;
-        sl->cookie = st->bound.txn == txn ? st->bound.cookie : 0;
+        sl->cookie = s->stall_bound.txn == txn ? s->stall_bound.cookie : 0;
         sl->state = SLOT_WRITING;
         s->stats.stalled++;
     }
@@ -470,9 +456,3 @@ void stall_retry_records(smmu_t *s)
     st->retrying = false;
 }
 
-void smmu_translate_batch_stallable(smmu_t *smmu, const smmu_txn_t *in, smmu_xlate_t *out,
-                                    size_t n, uint64_t cookie_base)
-{
-    for (size_t i = 0; i < n; i++)
-        smmu_translate_stallable(smmu, &in[i], cookie_base + (uint64_t)i, &out[i]);
-}

@@ -589,20 +589,33 @@ static void effective_access(xctx_t *x)
 /* ---------------------------------------------------------------------------------------- */
 
 /* Which access classes (write << 2 | instr << 1 | priv) an entry allows, with the STE's
- * PRIVCFG/INSTCFG overrides applied (computed once, when a micro-TLB entry is filled). */
-static uint8_t allowed_classes(uint8_t p1, uint8_t p2, unsigned pc, unsigned ic)
+ * PRIVCFG/INSTCFG overrides applied: the AND of a stage-1 and a stage-2 class mask looked up
+ * in tables built once per instance (xlate_init_tables). */
+static uint8_t allowed_classes(const smmu_t *s, uint8_t p1, uint8_t p2, unsigned pc, unsigned ic)
 {
-    uint8_t m = 0;
-    for (unsigned c = 0; c < 8; c++) {
-        bool write = c & 4u, instr = (c & 2u) && !write, priv = c & 1u;
-        if (pc >= 2)
-            priv = pc == 3;
-        if (!write && ic >= 2)
-            instr = ic == 3;
-        if (perm_check(p1, p2, 0, write, instr, priv) == 0)
-            m = (uint8_t)(m | (1u << c));
-    }
-    return m;
+    unsigned o = (pc & 3u) << 2 | (ic & 3u);
+    return (uint8_t)(s->acls1[o][p1 & P1_ALL] & s->acls2[o][p2 & P2_ALL]);
+}
+
+void xlate_init_tables(smmu_t *s)
+{
+    for (unsigned pc = 0; pc < 4; pc++)
+        for (unsigned ic = 0; ic < 4; ic++)
+            for (unsigned c = 0; c < 8; c++) {
+                bool write = (c & 4u) != 0, priv = (c & 1u) != 0;
+                bool instr = (c & 2u) && !write;
+                if (pc >= 2)
+                    priv = pc == 3;
+                if (!write && ic >= 2)
+                    instr = ic == 3;
+                unsigned o = pc << 2 | ic;
+                for (unsigned p = 0; p < 64; p++)
+                    if (p & ptw_need1(write, instr, priv))
+                        s->acls1[o][p] = (uint8_t)(s->acls1[o][p] | (1u << c));
+                for (unsigned p = 0; p < 16; p++)
+                    if (p & ptw_need2(write, instr, priv))
+                        s->acls2[o][p] = (uint8_t)(s->acls2[o][p] | (1u << c));
+            }
 }
 
 /* Fill the port's micro-TLB with a translation (from a walk or an IOTLB hit). The micro-TLB
@@ -619,7 +632,7 @@ static void utlb_fill(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, un
     e.sid = t->stream_id;
     e.ssid_tag = SSID_TAG(t->ssv, t->substream_id);
     e.flags = (uint8_t)((e.flags & 0x0Fu) | (pc << TLBF_PRIVCFG_SHIFT) | (ic << TLBF_INSTCFG_SHIFT));
-    e.allowed = allowed_classes(e.perm1, e.perm2, pc, ic);
+    e.allowed = allowed_classes(s, e.perm1, e.perm2, pc, ic);
     e.perm_u = out_perm(e.perm1, e.perm2, pc >= 2 ? pc == 3 : false);
     e.perm_p = out_perm(e.perm1, e.perm2, pc >= 2 ? pc == 3 : true);
     tlb_insert(u, &e, &s->stats.utlb);
@@ -1311,7 +1324,8 @@ static SMMU_ALWAYS_INLINE bool same_page(smmu_t *s, const smmu_txn_t *t, smmu_xl
     return true;
 }
 
-void smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out)
+static SMMU_ALWAYS_INLINE void translate_full(smmu_t *smmu, const smmu_txn_t *txn,
+                                              smmu_xlate_t *out)
 {
     if (!same_page(smmu, txn, out))
         xlate_one(smmu, txn, out);
@@ -1321,18 +1335,35 @@ void smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out)
         pmcg_account(smmu, txn, out);
 }
 
+void smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out)
+{
+    translate_full(smmu, txn, out);
+}
+
 /* The cookie is bound to this transaction while it translates; stall_hold() (stall.c) keeps
  * it with the stalled transaction and hands it back through host_ops.stall_done (3.12.2). */
 void smmu_translate_stallable(smmu_t *smmu, const smmu_txn_t *txn, uint64_t cookie,
                               smmu_xlate_t *out)
 {
     stall_cookie_t prev = stall_cookie_bind(smmu, txn, cookie);
-    smmu_translate(smmu, txn, out);
+    translate_full(smmu, txn, out);
     stall_cookie_restore(smmu, prev);
 }
 
+void smmu_translate_batch_stallable(smmu_t *smmu, const smmu_txn_t *in, smmu_xlate_t *out,
+                                    size_t n, uint64_t cookie_base)
+{
+    stall_cookie_t prev = smmu->stall_bound;
+    for (size_t i = 0; i < n; i++) {
+        smmu->stall_bound.txn = &in[i];
+        smmu->stall_bound.cookie = cookie_base + (uint64_t)i;
+        translate_full(smmu, &in[i], &out[i]);
+    }
+    smmu->stall_bound = prev;
+}
+
 /* In order, cookie = index; a stalled element does not hold back later ones (3.12.2: later
- * transactions may overtake a stalled one). smmu_translate_batch_stallable() is in stall.c. */
+ * transactions may overtake a stalled one). */
 void smmu_translate_batch(smmu_t *smmu, const smmu_txn_t *in, smmu_xlate_t *out, size_t n)
 {
     smmu_translate_batch_stallable(smmu, in, out, n, 0);
