@@ -258,6 +258,7 @@ struct smmu {
     unsigned nstreams;
 
     bool trace;
+    bool warned_secure;         /* SMMU_LOG_UNIMP for Secure transactions logged once */
 };
 
 /* ---------------------------------------------------------------------------------------- */

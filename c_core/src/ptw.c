@@ -208,10 +208,12 @@ static bool leaf(const ptw_cfg_t *c, uint64_t ia, const ptw_access_t *a, const p
      * from the table attributes (3.13.3) */
     bool clean_ok = c->hd && dbm && ro && !(s1 && (ha & HA_NO_WRITE));
 
+    /* A debug translation (no_update) answers as the real one would, but writes nothing: an
+     * AF or dirty-state update it would make is assumed done. */
     uint64_t set = 0, clear = 0;
     if (!VGET(PTE_AF, d)) {
-        if (c->ha && !a->no_update)
-            set |= FMASK(PTE_AF);
+        if (c->ha)
+            set |= a->no_update ? 0 : FMASK(PTE_AF);
         else if (!c->affd) {
             fault(f, c, EVT_F_ACCESS);
             return false;
@@ -225,9 +227,11 @@ static bool leaf(const ptw_cfg_t *c, uint64_t ia, const ptw_access_t *a, const p
     uint8_t need = s1 ? ptw_need1(a->write, a->instr, a->priv)
                       : ptw_need2(a->write, a->instr, a->priv);
     if (!(perm & need)) {
-        if ((clean_gain & need) && !a->no_update) {
+        if (clean_gain & need) {
             /* dirty-state update: stage 1 clears AP[2], stage 2 sets S2AP[1] */
-            if (s1)
+            if (a->no_update)
+                ;
+            else if (s1)
                 clear |= UINT64_C(1) << (PTE_AP_LSB + 1);
             else
                 set |= UINT64_C(1) << (PTE_S2AP_LSB + 1);

@@ -446,6 +446,9 @@ void smmu_destroy(smmu_t *smmu)
 
 void smmu_reset(smmu_t *smmu)
 {
+    /* held transactions end with abort, reported to the host, before the state goes */
+    if (smmu->stalls && smmu_stall_count(smmu))
+        stall_terminate_all(smmu);
     regs_reset(smmu);
     tlb_flush(smmu, smmu->iotlb);
     for (unsigned i = 0; i < smmu->cfg.num_ports; i++)

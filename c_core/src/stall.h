@@ -6,7 +6,8 @@
 
 bool stall_create(smmu_t *s);
 void stall_destroy(smmu_t *s);
-/* Drop every stalled transaction silently (no stall_done): smmu_reset(). */
+/* Forget every stalled transaction (no stall_done): after smmu_reset() has terminated them,
+ * and at create time. */
 void stall_reset(smmu_t *s);
 size_t stall_footprint(const smmu_config_t *cfg);
 

@@ -626,7 +626,9 @@ static void utlb_fill(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, un
 {
     struct smmu_tlb *u = s->utlb[t->port < s->cfg.num_ports ? t->port : 0];
     uint64_t canon = (uint64_t)((int64_t)(t->iova << 8) >> 8);
-    if (!u || canon != t->iova)
+    /* Translated traffic (split-stage ATS) is keyed by IPA: it must not reach the micro-TLB,
+     * whose entries are looked up by the untranslated input address of the stream */
+    if (!u || canon != t->iova || t->atype == SMMU_ATYPE_TRANSLATED)
         return;
     tlb_entry_t e = *src;
     e.sid = t->stream_id;
@@ -1242,6 +1244,12 @@ static __attribute__((noinline)) void xlate_slow(smmu_t *s, const smmu_txn_t *t,
                                                  smmu_xlate_t *o, bool fast, unsigned port)
 {
     bool debug = (t->flags & SMMU_TXN_DEBUG) != 0;
+    if (SMMU_UNLIKELY(t->secure) && !s->warned_secure) {
+        s->warned_secure = true;
+        smmu_logf(s, SMMU_LOG_UNIMP,
+                  "Secure streams are not modelled: StreamID 0x%x is translated as Non-secure",
+                  t->stream_id);
+    }
     o->status = SMMU_XLATE_ABORT;
     o->pa = 0;
     o->page_mask = 0;

@@ -159,7 +159,8 @@ typedef struct smmu_host_ops {
      *  (SMMU_XLATE_FAULT = abort, SMMU_XLATE_RAZWI), or when the retry of a stall whose record
      *  was waiting for the event queue succeeds or terminates. cookie is the one given to
      *  smmu_translate_stallable() (0 for smmu_translate(), i for smmu_translate_batch()).
-     *  Never called from smmu_reset() or smmu_destroy(), which drop stalls silently. It is
+     *  smmu_reset() abort-terminates held stalls and reports each here; smmu_destroy() drops
+     *  them silently (the host must not wait for them any more). It is
      *  called from inside smmu_mmio_write() / smmu_cmdq_process(); the host may call back into
      *  the core from it. */
     void (*stall_done)(void *ctx, uint64_t cookie, const smmu_xlate_t *result);
@@ -207,7 +208,8 @@ smmu_status_t smmu_create(const smmu_config_t *cfg, const smmu_host_ops_t *ops, 
 /** Destroy an instance (NULL is ignored). Stalled transactions are dropped silently. */
 void smmu_destroy(smmu_t *smmu);
 
-/** Warm reset: registers to their reset values, caches emptied, stalls dropped,
+/** Warm reset: registers to their reset values, caches emptied, stalled transactions
+ *  abort-terminated (reported through host_ops.stall_done),
  *  statistics kept. */
 void smmu_reset(smmu_t *smmu);
 
@@ -220,7 +222,8 @@ const smmu_config_t *smmu_get_config(const smmu_t *smmu);
 
 /**
  * Read a register. offset is from the SMMU base (Page 0 at 0, Page 1 at 0x10000).
- * Aligned 4-byte accesses work everywhere; aligned 8-byte accesses to 64-bit registers.
+ * Aligned 4-byte accesses work everywhere; aligned 8-byte accesses on 64-bit registers and
+ * (CONSTRAINED UNPREDICTABLE, 6.2) on pairs of 32-bit registers, low word first.
  * @return SMMU_E_INVAL for other sizes or misalignment (*val is then 0; the TLM wrapper
  *         turns this into an error response), SMMU_OK otherwise (unimplemented offsets read 0).
  */
@@ -334,8 +337,9 @@ smmu_status_t smmu_pri_request(smmu_t *smmu, const smmu_pri_req_t *req);
 /* Performance monitor counter groups (chapter 10)                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-/** Read/write a PMCG register; offset within the group's 4 KB frame (page 1 at +0x1000 when
- *  relocated). @return SMMU_E_INVAL for a bad group, size or alignment. */
+/** Read/write a PMCG register; offset within the group's 4 KB frame (CFGR.RELOC_CTRS = 0:
+ *  there is no Page 1, offsets from 0x1000 are refused). @return SMMU_E_INVAL for a bad
+ *  group, size, alignment or offset. */
 smmu_status_t smmu_pmcg_read(smmu_t *smmu, unsigned group, uint64_t offset, unsigned size,
                              uint64_t *val);
 smmu_status_t smmu_pmcg_write(smmu_t *smmu, unsigned group, uint64_t offset, unsigned size,

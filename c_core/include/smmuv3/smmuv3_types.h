@@ -127,7 +127,7 @@ typedef struct smmu_work {
     uint16_t writes;      /**< HTTU descriptor updates */
     bool cfg_hit;         /**< configuration served from the config cache */
     uint8_t cfg_misses;   /**< STE/CD lookups that missed the configuration cache */
-    uint8_t walk_cache_hits; /**< intermediate levels skipped by the walk caches */
+    uint8_t walk_cache_hits; /**< stage walks that started from a cached table descriptor */
 } smmu_work_t;
 
 /** Result of smmu_translate(). */
@@ -139,7 +139,9 @@ typedef struct smmu_xlate {
     smmu_hit_level_t hit;   /**< where the translation was found */
     bool recorded;          /**< the event was written to (or is waiting for) the event queue */
     uint16_t stall_tag;     /**< STAG when status == SMMU_XLATE_STALL */
-    uint8_t mem_attr;       /**< output memory type, MAIR encoding (informative) */
+    uint8_t mem_attr;       /**< informative only: the stage-1 MAIR attribute (stage-1 and
+                                 nested), the stage-2 MemAttr (stage-2 only); STE overrides and
+                                 stage combination are not applied */
     uint8_t ats;            /**< smmu_ats_status_t, for SMMU_ATYPE_ATS_REQUEST */
     smmu_event_t event;     /**< valid when status is FAULT, STALL or RAZWI (event.type != 0) */
     smmu_work_t work;
