@@ -2,8 +2,23 @@
 # SPDX-License-Identifier: Apache-2.0
 """Spec-compliance tables generated from the model's .def files (house style B5/B6).
 
-Every row of model/defs/{regs,cmd,evt,ste,cd}.def becomes one table row with a Status and a
-Note column. The tables live in docs/spec_compliance.md between marker comments
+Every row of model/defs/{regs,cmd,evt,ste,cd,priq,pmcg}.def becomes one table row with a
+Status and a Note column:
+
+    regs.def   SMMU_REG, SMMU_FIELD            -> registers, register-fields
+    cmd.def    CMD_OP, CMD_FIELD               -> commands, command-fields
+    evt.def    EVT_ID, EVT_FIELD               -> events, event-fields
+    ste.def    L1STD_FIELD, STE_FIELD          -> ste-fields
+    cd.def     L1CD_FIELD, CD_FIELD            -> cd-fields
+    priq.def   PRIQ_FIELD                      -> priq-fields
+    pmcg.def   PMCG_REG, PMCG_FIELD, PMCG_EVENT -> pmcg-registers, pmcg-register-fields,
+                                                  pmcg-events
+
+pmcg.def lists the per-counter register arrays by their element 0 (EVCNTR0, EVTYPER0, SVR0,
+SMR0), marked by an "OFFSET + 4*n" or "+ stride*n" comment; they are shown as
+SMMU_PMCG_EVCNTRn etc. (the spec's spelling) with that offset formula.
+
+The tables live in docs/spec_compliance.md between marker comments
 
     <!-- BEGIN generated: <table> -->   ...   <!-- END generated: <table> -->
 
@@ -72,6 +87,43 @@ def tables():
             for (fld, msb, lsb), _ in rows(f, macro):
                 body.append(((f"{prefix}.{fld}",), [f"{prefix}.{fld}", record_bits(msb, lsb)]))
         t[name] = (["Field", "Bits"], body)
+    for name, f, macro in (("command-fields", "cmd.def", "CMD_FIELD"),
+                           ("event-fields", "evt.def", "EVT_FIELD"),
+                           ("priq-fields", "priq.def", "PRIQ_FIELD")):
+        t[name] = (["Field", "Bits"], [((fld,), [fld, record_bits(msb, lsb)])
+                                       for (fld, msb, lsb), _ in rows(f, macro)])
+    t.update(pmcg_tables())
+    return t
+
+
+ARRAY = re.compile(r"\+\s*(stride|\d+)\s*\*\s*n\b")
+
+
+def pmcg_tables():
+    """PMCG registers, fields and events (pmcg.def)."""
+    shown = {}  # .def register name -> displayed name
+    regs = []
+    for (n, off, w), comment in rows("pmcg.def", "PMCG_REG"):
+        m = ARRAY.search(comment)
+        if m and n.endswith("0"):
+            name = f"SMMU_PMCG_{n[:-1]}n"
+            step = "stride·n" if m.group(1) == "stride" else f"{m.group(1)}n"
+            offset = f"{off} + {step}"
+        else:
+            name, offset = f"SMMU_PMCG_{n}", off
+        shown[n] = name
+        regs.append(((name,), [name, offset, w]))
+    t = {"pmcg-registers": (["Register", "Offset", "Width"], regs)}
+    fields = []
+    for (r, f, msb, lsb), _ in rows("pmcg.def", "PMCG_FIELD"):
+        reg = shown.get(r, f"SMMU_PMCG_{r}")
+        fields.append(((reg, f), [reg, f, f"[{bits(msb, lsb)}]"]))
+    t["pmcg-register-fields"] = (["Register", "Field", "Bits"], fields)
+    yes = {"0": "no", "1": "yes"}
+    t["pmcg-events"] = (
+        ["Number", "Event", "StreamID filter", "Needs ATS"],
+        [((n,), [i, n, yes.get(filt, filt), yes.get(ats, ats)])
+         for (n, i, filt, ats), _ in rows("pmcg.def", "PMCG_EVENT")])
     return t
 
 
@@ -94,7 +146,9 @@ def key_of(cells, table):
 
 # which visible columns identify a row (must match the keys built in tables())
 KEY_COLS = {"registers": (0,), "register-fields": (0, 1), "commands": (1,), "events": (1,),
-            "ste-fields": (0,), "cd-fields": (0,)}
+            "ste-fields": (0,), "cd-fields": (0,), "command-fields": (0,), "event-fields": (0,),
+            "priq-fields": (0,), "pmcg-registers": (0,), "pmcg-register-fields": (0, 1),
+            "pmcg-events": (1,)}
 
 
 def main():
