@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # ---- the main job -------------------------------------------------------------------------
-# Today: the C-core demo. When the virtual platform lands, point this at it instead, e.g.
-#   MAIN_JOB=(build/bin/<platform-binary>)
-MAIN_JOB=(build/bin/smmu-demo)
+# The virtual platform replaying the bundled DMA trace (docs/platform.md); arguments are
+# passed on, e.g. ./scripts/run.sh --trace boot_strict --report json
+MAIN_JOB=(build/bin/smmu-vp)
 # --------------------------------------------------------------------------------------------
 
 BUILD_DIR=build

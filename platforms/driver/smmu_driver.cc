@@ -14,10 +14,10 @@ namespace {
 // Register offsets (6.2)
 constexpr uint64_t IDR0 = 0x0, IDR1 = 0x4, IDR3 = 0xC, IDR5 = 0x14, CR0 = 0x20, CR0ACK = 0x24,
                    CR1 = 0x28, CR2 = 0x2C, IRQ_CTRL = 0x50, IRQ_CTRLACK = 0x54, GERROR = 0x60,
-                   GERRORN = 0x64, GERROR_IRQ_CFG0 = 0x68, GERROR_IRQ_CFG1 = 0x70, STRTAB_BASE = 0x80,
-                   STRTAB_BASE_CFG = 0x88, CMDQ_BASE = 0x90, CMDQ_PROD = 0x98, CMDQ_CONS = 0x9C,
-                   EVENTQ_BASE = 0xA0, EVENTQ_IRQ_CFG0 = 0xB0, EVENTQ_IRQ_CFG1 = 0xB8,
-                   EVENTQ_PROD = 0x100A8, EVENTQ_CONS = 0x100AC;
+                   GERRORN = 0x64, GERROR_IRQ_CFG0 = 0x68, GERROR_IRQ_CFG1 = 0x70,
+                   STRTAB_BASE = 0x80, STRTAB_BASE_CFG = 0x88, CMDQ_BASE = 0x90, CMDQ_PROD = 0x98,
+                   CMDQ_CONS = 0x9C, EVENTQ_BASE = 0xA0, EVENTQ_IRQ_CFG0 = 0xB0,
+                   EVENTQ_IRQ_CFG1 = 0xB8, EVENTQ_PROD = 0x100A8, EVENTQ_CONS = 0x100AC;
 constexpr uint32_t CR0_SMMUEN = 1, CR0_EVENTQEN = 4, CR0_CMDQEN = 8;
 
 // Opcodes (4.1.1)
@@ -137,7 +137,7 @@ void Driver::wait_cons(uint32_t prod)
             skip_cmd_error(cons);
             continue;
         }
-        bus_.poll_wait();
+        bus_.wait_commands((prod - cons) & mask); // entries between CONS and PROD
     }
     throw DriverError("CMD_SYNC timeout");
 }
@@ -641,6 +641,25 @@ void Driver::clear(Domain* d, uint64_t iova, uint64_t size)
     if (hi < iova)
         hi = ~0ull;
     const unsigned g = d->gshift, s = g - 3;
+    // The common case, one leaf removed whole: walk straight down to it.
+    uint64_t table = d->root;
+    for (int l = d->start_level; l <= 3; l++) {
+        const unsigned lsb = g + s * static_cast<unsigned>(3 - l);
+        const unsigned bits = l == d->start_level ? d->ia_bits - lsb : s;
+        const uint64_t slot = table + 8 * ((iova >> lsb) & ((1ull << bits) - 1));
+        const uint64_t v = read_pte(slot);
+        if (!(v & 1))
+            break;
+        if (l < 3 && (v & 3) == 3) {
+            table = v & OA_MASK & ~((1ull << g) - 1);
+            continue;
+        }
+        if ((iova & ((1ull << lsb) - 1)) == 0 && size == (1ull << lsb)) {
+            write_pte(slot, 0);
+            return;
+        }
+        break;
+    }
     const unsigned lsb = g + s * static_cast<unsigned>(3 - d->start_level);
     clear_table(d, d->root, d->start_level, d->ia_bits - lsb, 0, iova, hi);
 }

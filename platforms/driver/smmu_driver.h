@@ -24,6 +24,14 @@ struct Bus {
     virtual void mem_read(uint64_t pa, void* buf, size_t len) = 0;
     /// Called while the driver polls a register (lets a timed platform advance time).
     virtual void poll_wait() {}
+    /// Called while the driver waits for CMDQ_CONS to reach CMDQ_PROD, with the number of
+    /// commands still outstanding, so a timed platform can sleep until they should be done
+    /// (as a CPU in WFE would) instead of polling at a fixed period. Default: poll_wait().
+    virtual void wait_commands(unsigned outstanding)
+    {
+        (void)outstanding;
+        poll_wait();
+    }
     /// Optional backdoor: a host pointer to the bytes [pa, pa + len) of memory, or nullptr.
     /// The driver asks once for the whole range of its PageAllocator and then reads and
     /// writes its tables and queues through the pointer (the TLM DMI idea).
@@ -89,7 +97,7 @@ struct Command {
     bool ssv = false;          ///< SubstreamID valid (PREFETCH_*, ATC_INV, PRI_RESP)
     uint8_t range = 0;         ///< CFGI_STE_RANGE: 2^(range+1) StreamIDs
     uint16_t vmid = 0, asid = 0;
-    uint64_t addr = 0;         ///< VA (TLBI_*_VA*), IPA (TLBI_S2_IPA), address (ATC_INV, PREFETCH_ADDR)
+    uint64_t addr = 0;         ///< VA (TLBI_*_VA*), IPA (TLBI_S2_IPA), ATC_INV/PREFETCH_ADDR
     uint8_t tg = 0;            ///< range invalidation granule: 1 = 4K, 2 = 16K, 3 = 64K, 0 = none
     uint64_t num = 0;          ///< range TLBI: granules to invalidate (see command())
     uint8_t ttl = 0;           ///< TTL level hint
