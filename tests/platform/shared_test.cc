@@ -23,27 +23,6 @@ const char* const CAPTURES[] = {
     "vblk_dd_strict", "vblk_randread_qd32_strict",
 };
 
-// Known problem of the capture importer (traces/src/capture.cc): a captured CMD line with
-// several range groups (QEMU splits one range TLBI into power-of-two pieces and the capture
-// tool logged every piece on the command's line) keeps only the last group, so the command
-// loses its start address and most of its range. vblk_dd_strict has 317 such commands, and
-// the IOTLB then keeps translations the captured driver invalidated. Detected here so the
-// test becomes strict by itself once the importer merges the groups.
-bool importer_drops_range_groups(const std::string& capture)
-{
-    if (capture != "vblk_dd_strict")
-        return false;
-    auto src = st::open_trace(shared(capture));
-    st::record r;
-    while (src->next(r)) {
-        if (r.seq && *r.seq == 712) {
-            const auto* c = std::get_if<st::cmd_record>(&r.body);
-            return c && c->get(st::cmd_arg::addr) != 0xffe00000u;
-        }
-    }
-    return false;
-}
-
 class SharedCapture : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(SharedCapture, CoreOnlyReplayReproducesEveryAddress)
@@ -58,10 +37,6 @@ TEST_P(SharedCapture, CoreOnlyReplayReproducesEveryAddress)
     EXPECT_EQ(r.n.pa_checked, r.n.dma);
     EXPECT_EQ(r.n.dma_failed, 0u);
     EXPECT_EQ(r.stats.cmd_errors, 0u);
-    if (r.n.pa_mismatch != 0 && importer_drops_range_groups(name))
-        GTEST_SKIP() << name << ": " << r.n.pa_mismatch
-                     << " mismatches from the capture importer's known loss of range TLBI "
-                        "groups (see importer_drops_range_groups)";
     EXPECT_EQ(r.n.pa_mismatch, 0u) << r.n.first_mismatch;
 }
 

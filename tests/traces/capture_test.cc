@@ -335,3 +335,42 @@ TEST_F(CaptureMalformed, AbsurdRecordsTotal)
                  "3 10 8 1 ffffb002 rw 443ab002 M3\n");
     EXPECT_NE(error().find("header says records_total 7, the three files hold 3"), std::string::npos) << error();
 }
+
+/* QEMU logs a range TLBI once per power-of-two piece, all on the command's line
+ * (vblk_dd_strict.cmd.xz seq 712). The command is one queue entry covering every piece. */
+class CaptureRangeGroups : public CaptureMalformed {
+protected:
+    std::vector<cmd_record> commands(const std::string& line)
+    {
+        write("cmd", "# smmu-trace v1\n# fields: seq t_us kind args...\n" + line + "\n");
+        std::vector<cmd_record> out;
+        auto in = open_trace(m_prefix);
+        record r;
+        while (in->next(r))
+            if (r.kind() == record_kind::cmd)
+                out.push_back(std::get<cmd_record>(r.body));
+        return out;
+    }
+};
+
+TEST_F(CaptureRangeGroups, ContiguousPiecesAreOneCommand)
+{
+    auto c = commands("712 3314709 CMD TLBI_NH_VA vmid=0 asid=1 addr=ffe00000 tg=1 num_pages=10 ttl=3 "
+                      "leaf=1 stage=1 vmid=0 asid=1 addr=ffe10000 tg=1 num_pages=1 ttl=3 leaf=1 stage=1");
+    ASSERT_EQ(c.size(), 1u);
+    EXPECT_EQ(c[0].get(cmd_arg::addr), 0xffe00000u);
+    EXPECT_EQ(c[0].get(cmd_arg::num), 0x11u);  // 0x10 + 1 pages of 4 KiB
+    EXPECT_EQ(c[0].get(cmd_arg::asid), 1u);
+    EXPECT_EQ(c[0].get(cmd_arg::tg), 1u);
+}
+
+TEST_F(CaptureRangeGroups, DisjointPiecesStaySeparate)
+{
+    auto c = commands("9 20 CMD TLBI_NH_VA vmid=0 asid=1 addr=ffe00000 tg=1 num_pages=1 ttl=3 leaf=1 "
+                      "stage=1 vmid=0 asid=1 addr=ffe80000 tg=1 num_pages=2 ttl=3 leaf=1 stage=1");
+    ASSERT_EQ(c.size(), 2u);
+    EXPECT_EQ(c[0].get(cmd_arg::addr), 0xffe00000u);
+    EXPECT_EQ(c[0].get(cmd_arg::num), 1u);
+    EXPECT_EQ(c[1].get(cmd_arg::addr), 0xffe80000u);
+    EXPECT_EQ(c[1].get(cmd_arg::num), 2u);
+}

@@ -236,22 +236,52 @@ void capture_translator::translation(const cap_event& e)
     push(make_record(e.t, e.seq, d));
 }
 
-void capture_translator::command(const cap_event& e, const location& where)
+/* QEMU traces a range TLBI once per power-of-two piece it invalidates, all on the
+ * command's line: a key repeating within a group starts the next group. */
+static std::vector<std::vector<std::pair<std::string, int64_t>>> arg_groups(const cap_event& e)
 {
-    auto op = parse_cmd_name(e.name);
-    if (!op) {
-        /* A command this format does not name: keep it visible as an event. */
-        event_record ev;
-        ev.name = "CMD";
-        ev.info = valid_token(e.name, true) ? e.name : "UNKNOWN";
-        ++m_rep.events;
-        push(make_record(e.t, e.seq, std::move(ev)));
-        return;
+    std::vector<std::vector<std::pair<std::string, int64_t>>> groups(1);
+    for (const auto& kv : e.args) {
+        auto& g = groups.back();
+        bool repeat = false;
+        for (const auto& seen : g)
+            repeat = repeat || seen.first == kv.first;
+        if (repeat)
+            groups.emplace_back();
+        groups.back().push_back(kv);
     }
+    return groups;
+}
+
+static unsigned tg_shift(uint64_t tg)
+{
+    return tg == 1 ? 12 : tg == 2 ? 14 : 16;
+}
+
+/* Folds piece b into a when it continues a's range with the same scope. */
+static bool merge_piece(cmd_record& a, const cmd_record& b)
+{
+    for (cmd_arg k : {cmd_arg::vmid, cmd_arg::asid, cmd_arg::tg, cmd_arg::ttl, cmd_arg::leaf})
+        if (a.has(k) != b.has(k) || a.get(k) != b.get(k))
+            return false;
+    if (!a.get(cmd_arg::tg) || !a.has(cmd_arg::addr) || !b.has(cmd_arg::addr))
+        return false;
+    const uint64_t na = a.get(cmd_arg::num, 1), nb = b.get(cmd_arg::num, 1);
+    if (a.get(cmd_arg::addr) + (na << tg_shift(a.get(cmd_arg::tg))) != b.get(cmd_arg::addr) ||
+        na + nb > cmd_arg_max(cmd_arg::num))
+        return false;
+    a.set(cmd_arg::num, na + nb);
+    return true;
+}
+
+cmd_record capture_translator::command_piece(const cap_event& e,
+                                             const std::vector<std::pair<std::string, int64_t>>& args,
+                                             uint8_t opcode, const location& where)
+{
     cmd_record c;
-    c.opcode = *op;
+    c.opcode = opcode;
     std::optional<int64_t> start, end;
-    for (const auto& [k, v] : e.args) {
+    for (const auto& [k, v] : args) {
         auto set = [&](cmd_arg a) {
             if (v < 0)
                 return;  // QEMU prints -1 for "not applicable" (e.g. asid of TLBI_NH_VAA)
@@ -282,34 +312,63 @@ void capture_translator::command(const cap_event& e, const location& where)
         c.set(cmd_arg::sid, static_cast<uint32_t>(*start));
         c.set(cmd_arg::range, range);
     }
-    ++m_rep.commands;
+    return c;
+}
 
-    if (m_opt.synthesize_maps && m_opt.infer_unmaps &&
-        (c.opcode == 0x12 /* TLBI_NH_VA */ || c.opcode == 0x13 /* TLBI_NH_VAA */) &&
-        c.has(cmd_arg::addr)) {
-        /* Linux unmaps (clears the PTEs) and then invalidates: the unmap is placed right
-         * before the TLBI. TG selects the range granule (0 = the single entry at addr). */
-        const uint64_t tg = c.get(cmd_arg::tg);
-        const uint64_t addr = c.get(cmd_arg::addr);
-        uint64_t start_a = addr, end_a = addr + 1;
-        if (tg) {
-            const unsigned gs = tg == 1 ? 12 : tg == 2 ? 14 : 16;
-            start_a = addr & ~((uint64_t{1} << gs) - 1);
-            end_a = start_a + std::max<uint64_t>(1, c.get(cmd_arg::num, 1)) * (uint64_t{1} << gs);
-        }
-        std::set<uint32_t> sids;
-        if (c.opcode == 0x12) {
-            auto it = m_asid_sids.find(static_cast<uint16_t>(c.get(cmd_arg::asid)));
-            if (it != m_asid_sids.end())
-                sids = it->second;
-        } else {
-            for (const auto& kv : m_bound)
-                sids.insert(kv.first);
-        }
-        for (uint32_t sid : sids)
-            emit_unmaps(sid, start_a, end_a, e.t);
+void capture_translator::command(const cap_event& e, const location& where)
+{
+    auto op = parse_cmd_name(e.name);
+    if (!op) {
+        /* A command this format does not name: keep it visible as an event. */
+        event_record ev;
+        ev.name = "CMD";
+        ev.info = valid_token(e.name, true) ? e.name : "UNKNOWN";
+        ++m_rep.events;
+        push(make_record(e.t, e.seq, std::move(ev)));
+        return;
     }
-    push(make_record(e.t, e.seq, c));
+    /* One queue entry per line: contiguous pieces become the command's single range.
+     * Pieces that do not join (never seen from Linux) stay separate commands. */
+    std::vector<cmd_record> cmds;
+    for (const auto& g : arg_groups(e)) {
+        cmd_record c = command_piece(e, g, *op, where);
+        if (cmds.empty() || !merge_piece(cmds.back(), c))
+            cmds.push_back(std::move(c));
+    }
+    for (const auto& c : cmds) {
+        ++m_rep.commands;
+        infer_unmaps(c, e.t);
+        push(make_record(e.t, e.seq, c));
+    }
+}
+
+void capture_translator::infer_unmaps(const cmd_record& c, const std::optional<uint64_t>& t)
+{
+    if (!m_opt.synthesize_maps || !m_opt.infer_unmaps ||
+        (c.opcode != 0x12 /* TLBI_NH_VA */ && c.opcode != 0x13 /* TLBI_NH_VAA */) ||
+        !c.has(cmd_arg::addr))
+        return;
+    /* Linux unmaps (clears the PTEs) and then invalidates: the unmap is placed right
+     * before the TLBI. TG selects the range granule (0 = the single entry at addr). */
+    const uint64_t tg = c.get(cmd_arg::tg);
+    const uint64_t addr = c.get(cmd_arg::addr);
+    uint64_t start_a = addr, end_a = addr + 1;
+    if (tg) {
+        const unsigned gs = tg_shift(tg);
+        start_a = addr & ~((uint64_t{1} << gs) - 1);
+        end_a = start_a + std::max<uint64_t>(1, c.get(cmd_arg::num, 1)) * (uint64_t{1} << gs);
+    }
+    std::set<uint32_t> sids;
+    if (c.opcode == 0x12) {
+        auto it = m_asid_sids.find(static_cast<uint16_t>(c.get(cmd_arg::asid)));
+        if (it != m_asid_sids.end())
+            sids = it->second;
+    } else {
+        for (const auto& kv : m_bound)
+            sids.insert(kv.first);
+    }
+    for (uint32_t sid : sids)
+        emit_unmaps(sid, start_a, end_a, t);
 }
 
 }  // namespace detail

@@ -58,6 +58,10 @@ private:
 
     void translation(const cap_event& e);
     void command(const cap_event& e, const location& where);
+    cmd_record command_piece(const cap_event& e,
+                             const std::vector<std::pair<std::string, int64_t>>& args,
+                             uint8_t opcode, const location& where);
+    void infer_unmaps(const cmd_record& c, const std::optional<uint64_t>& t);
     void ensure_bound(const cap_event& e);
     void emit_unmaps(uint32_t sid, uint64_t start, uint64_t end, const std::optional<uint64_t>& t);
     uint32_t port_of(uint32_t sid);
