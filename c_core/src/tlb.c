@@ -26,6 +26,11 @@ static uint32_t slot_bits_for(uint32_t n)
     return b;
 }
 
+static size_t live_words(uint32_t n)
+{
+    return (n + 63) / 64;
+}
+
 size_t tlb_footprint(const smmu_cache_geom_t *g)
 {
     if (!g->entries)
@@ -33,7 +38,8 @@ size_t tlb_footprint(const smmu_cache_geom_t *g)
     size_t n = g->entries;
     size_t slots = (size_t)1 << slot_bits_for(g->entries);
     return sizeof(struct smmu_tlb) + slots * sizeof(tlb_slot_t) +
-           n * (sizeof(tlb_entry_t) + sizeof(uint32_t)) + cpol_footprint(g);
+           n * (sizeof(tlb_entry_t) + sizeof(uint32_t)) + live_words(g->entries) * sizeof(uint64_t) +
+           cpol_footprint(g);
 }
 
 static void tlb_free_arrays(smmu_t *smmu, struct smmu_tlb *t)
@@ -41,6 +47,7 @@ static void tlb_free_arrays(smmu_t *smmu, struct smmu_tlb *t)
     smmu_free(smmu, t->slots, sizeof(tlb_slot_t) << t->slot_bits);
     smmu_free(smmu, t->slot_of, sizeof(uint32_t) * t->n);
     smmu_free(smmu, t->e, sizeof(tlb_entry_t) * t->n);
+    smmu_free(smmu, t->live, sizeof(uint64_t) * live_words(t->n));
     cpol_free(smmu, &t->pol);
 }
 
@@ -58,7 +65,8 @@ static struct smmu_tlb *tlb_new(smmu_t *smmu, const smmu_cache_geom_t *g, bool m
     t->slots = smmu_alloc(smmu, sizeof(tlb_slot_t) << t->slot_bits);
     t->slot_of = smmu_alloc(smmu, sizeof(uint32_t) * t->n);
     t->e = smmu_alloc(smmu, sizeof(tlb_entry_t) * t->n);
-    if (!t->slots || !t->slot_of || !t->e || !cpol_init(smmu, &t->pol, g)) {
+    t->live = smmu_alloc(smmu, sizeof(uint64_t) * live_words(t->n));
+    if (!t->slots || !t->slot_of || !t->e || !t->live || !cpol_init(smmu, &t->pol, g)) {
         tlb_free_arrays(smmu, t);
         smmu_free(smmu, t, sizeof *t);
         return NULL;
@@ -91,6 +99,7 @@ void tlb_flush(smmu_t *smmu, struct smmu_tlb *t)
         return;
     memset(t->slots, 0, sizeof(tlb_slot_t) << t->slot_bits);
     memset(t->e, 0, sizeof(tlb_entry_t) * t->n);
+    memset(t->live, 0, sizeof(uint64_t) * live_words(t->n));
     memset(t->shift_count, 0, sizeof t->shift_count);
     t->shifts = 0;
     t->globals = 0;
@@ -200,6 +209,7 @@ static void entry_unlink(struct smmu_tlb *t, uint32_t i)
     if (e->flags & TLBF_GLOBAL)
         t->globals--;
     e->flags = 0;
+    t->live[i / 64] &= ~(UINT64_C(1) << (i % 64));
     cpol_set_valid(&t->pol, i / t->pol.ways, i % t->pol.ways, false);
 }
 
@@ -234,6 +244,7 @@ static void entry_link(struct smmu_tlb *t, uint32_t i)
     s->attr = e->attr;
     s->idx = i;
     t->slot_of[i] = pos;
+    t->live[i / 64] |= UINT64_C(1) << (i % 64);
     if (t->shift_count[e->shift]++ == 0)
         t->shifts |= UINT64_C(1) << e->shift;
     if (e->flags & TLBF_GLOBAL)
@@ -277,6 +288,12 @@ void tlb_remove(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st)
 
 static bool inv_match(const tlb_entry_t *e, const tlb_inv_t *inv)
 {
+    /* The address test first: it rejects most entries of a by-VA scan. */
+    if (inv->by_addr) {
+        uint64_t last = e->va + ((UINT64_C(1) << e->shift) - 1);
+        if (last < inv->lo || e->va > inv->hi)
+            return false;
+    }
     unsigned kind = ctx_kind(e->ctx);
     unsigned regime = (e->ctx >> CTX_REGIME_SHIFT) & 3u;
     bool global = (e->flags & TLBF_GLOBAL) != 0;
@@ -289,11 +306,6 @@ static bool inv_match(const tlb_entry_t *e, const tlb_inv_t *inv)
         return false;
     if (inv->match_asid && !global && e->asid != inv->asid)
         return false;
-    if (inv->by_addr) {
-        uint64_t last = e->va + ((UINT64_C(1) << e->shift) - 1);
-        if (last < inv->lo || e->va > inv->hi)
-            return false;
-    }
     if (inv->tg_shift && e->gshift != inv->tg_shift)
         return false;
     if (inv->ttl && e->level != inv->ttl)
@@ -365,12 +377,14 @@ unsigned tlb_invalidate(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_sta
         return 0;
     if (inv->by_addr && inv->hi >= inv->lo && inv_by_probe(t, inv, st, &n))
         return n;
-    for (uint32_t i = 0; i < t->n; i++) {
-        if ((t->e[i].flags & TLBF_VALID) && inv_match(&t->e[i], inv)) {
-            entry_unlink(t, i);
-            st->invalidations++;
-            n++;
+    for (uint32_t w = 0; w < live_words(t->n); w++)
+        for (uint64_t bits = t->live[w]; bits; bits &= bits - 1) {
+            uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
+            if (inv_match(&t->e[i], inv)) {
+                entry_unlink(t, i);
+                st->invalidations++;
+                n++;
+            }
         }
-    }
     return n;
 }

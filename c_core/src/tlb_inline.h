@@ -21,6 +21,7 @@ struct smmu_tlb {
     tlb_slot_t *slots;
     uint32_t *slot_of;     /* entry number -> slot position */
     tlb_entry_t *e;        /* full entries, by entry number */
+    uint64_t *live;        /* bit i: entry i valid (invalidation scans visit only these) */
     uint32_t shift_count[64];
     uint64_t shifts;       /* bit s set: entries of size 2^s present */
     uint32_t globals;      /* entries with TLBF_GLOBAL */

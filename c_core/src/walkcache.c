@@ -162,7 +162,9 @@ static bool walk_pred(uint64_t k0, uint64_t k1, const void *p, const void *arg)
 
 void walkc_invalidate(smmu_t *smmu, const walk_inv_t *inv)
 {
-    if (inv->s1)
+    /* The stage-1 cache holds only table entries, which a Leaf == 1 TLBI need not remove
+     * (4.4): skipping the scan is the architected minimum, not an approximation. */
+    if (inv->s1 && !inv->leaf_only)
         kc_remove_if(&smmu->walkc->s1, walk_pred, inv);
     if (inv->s2)
         kc_remove_if(&smmu->walkc->s2, walk_pred, inv);
