@@ -14,6 +14,7 @@ import sys
 #   kind "ratio": time / floor time <= target
 #   kind "ns":    absolute time in ns < target
 #   kind "rate":  items per second > target
+#   kind "records": counter records_per_second > target
 #   kind "bytes": counter "bytes" < target
 TARGETS = [
     ("BM_IotlbHit_OneStream/1024", "BM_Floor_HashProbe/2048", "ratio", 1.5,
@@ -35,10 +36,18 @@ TARGETS = [
     ("BM_CfgiSteSync", None, "ns", None, "CFGI_STE + CMD_SYNC round trip"),
     ("BM_EventRecordMsi", None, "ns", 200.0, "fault -> event record + MSI"),
     ("BM_InstanceFootprint", None, "bytes", 2 * 1024 * 1024, "default instance memory"),
-    ("BM_Tlm_ReadHit", "BM_Tlm_DirectRead", "ratio", 2.0,
-     "TLM: translated 8-byte read, IOTLB hit, vs direct read"),
-    ("BM_Tlm_ReadMiss4Level", "BM_Tlm_DirectReadPages", "ratio", 2.5,
+    ("BM_Tlm_Smmu_Read8_UtlbHit", "BM_Tlm_Direct_Read8_SamePage", "ratio", None,
+     "TLM: translated 8-byte read, micro-TLB hit (same page), vs direct read"),
+    ("BM_Tlm_Smmu_Read8_IotlbHit", "BM_Tlm_Direct_Read8_Pages/256", "ratio", 2.0,
+     "TLM: translated 8-byte read, IOTLB hit (256 pages, micro-TLB refilled), vs direct read"),
+    ("BM_Tlm_Smmu_Read8_IotlbHit_NoUtlb", "BM_Tlm_Direct_Read8_Pages/256", "ratio", None,
+     "TLM: translated 8-byte read, IOTLB hit, micro-TLB off, vs direct read"),
+    ("BM_Tlm_Smmu_Read8_Walk4", "BM_Tlm_Direct_Read8_Pages/4096", "ratio", 2.5,
      "TLM: read missing and walking 4 levels over 4096 pages, vs direct read"),
+    ("BM_Platform_CoreOnly/manual_time", None, "records", 30e6,
+     "platform core-only replay of the bundled trace (records per second)"),
+    ("BM_Platform_Tlm/manual_time", None, "records", 5e6,
+     "platform TLM replay of the bundled trace (records per second)"),
 ]
 
 
@@ -84,8 +93,8 @@ def main():
         elif kind == "ns":
             met = target is None or ns(b) < target
             cells = (f"{ns(b):.1f} ns", "-", "-", f"< {target} ns" if target else "-")
-        elif kind == "rate":
-            rate = b.get("items_per_second", 0.0)
+        elif kind in ("rate", "records"):
+            rate = b.get("items_per_second" if kind == "rate" else "records_per_second", 0.0)
             met = target is None or rate > target
             cells = (f"{rate / 1e6:.1f} M/s", "-", "-", f"> {target / 1e6:.0f} M/s")
         else:
