@@ -12,7 +12,9 @@ PKGS=(
   libboost-dev libboost-program-options-dev
   nlohmann-json3-dev               # JSON reader for the conformance runner
   liblzma-dev libzstd-dev xz-utils # compressed traces and oracle files
-  valgrind
+  zstd                             # zstd seeds of the trace fuzzer (make_seeds.py)
+  valgrind                         # memcheck step of scripts/test.sh
+  python3                          # tests/fuzz/make_seeds.py, tools/*.py
   gnuplot-nox                      # exploration plots
 )
 

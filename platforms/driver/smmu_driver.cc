@@ -4,6 +4,8 @@
 // the driver's own encoder: the model's conformance tests never use it.
 #include "smmu_driver.h"
 
+#include <cstdio>
+
 #include <cstring>
 #include <string>
 
@@ -176,7 +178,16 @@ void Driver::init()
     bus_.reg_write(CR1, 4, 0xD75);
     bus_.reg_write(CR2, 4, 0x2);
     // stream table (6.3.24, 6.3.25)
+    // the stream table covers at most IDR1.SIDSIZE bits of StreamID, as Linux sizes it
+    const unsigned sidsize = idr_[1] & 0x3F;
+    if (opt_.strtab_log2 > sidsize)
+        opt_.strtab_log2 = sidsize;
     unsigned l2 = opt_.strtab_log2;
+    if (!opt_.strtab_2level && (64ull << l2) > pages_.size())
+        throw DriverError("a linear stream table of 2^" + std::to_string(l2) + " STEs (" +
+                          std::to_string(64ull << l2) + " bytes) does not fit the driver's " +
+                          std::to_string(pages_.size()) +
+                          " bytes of table memory; use a 2-level stream table");
     if (opt_.strtab_2level) {
         unsigned split = 8, l1n = l2 > split ? 1u << (l2 - split) : 1u;
         strtab_ = table_alloc(12, l1n < 8 ? 8 : l1n);
@@ -584,11 +595,34 @@ void Driver::set_pte(Domain* d, uint64_t root, int start, unsigned ia_bits, uint
     }
 }
 
+// Refuses, before touching a table, a map the domain cannot hold or whose last-level tables
+// alone would not fit the driver's table memory (8 bytes per leaf).
+void Driver::check_map(const Domain* d, uint64_t iova, uint64_t size, unsigned leaf_shift) const
+{
+    auto hex = [](uint64_t v) {
+        char b[24];
+        std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+        return std::string(b);
+    };
+    const uint64_t limit = d->ia_bits >= 64 ? ~0ull : (1ull << d->ia_bits);
+    if (leaf_shift >= 64 || iova + size < iova || iova + size > limit)
+        throw DriverError("map of " + hex(size) + " bytes at " + hex(iova) + " is beyond the " +
+                          std::to_string(d->ia_bits) + "-bit input range of the domain");
+    const uint64_t left = pages_.base() + pages_.size() - pages_.used_end();
+    const uint64_t leaves = (size >> leaf_shift) + 1;
+    if (leaves > left / 8)
+        throw DriverError("map of " + hex(size) + " bytes at " + hex(iova) + " in pages of " +
+                          hex(1ull << leaf_shift) + " bytes needs at least " + hex(leaves * 8) +
+                          " bytes of page tables; the driver's table memory has " + hex(left) +
+                          " bytes left");
+}
+
 void Driver::map(Domain* d, uint64_t iova, uint64_t pa, uint64_t size, unsigned prot,
                  unsigned leaf_shift)
 {
     if (!leaf_shift)
         leaf_shift = d->gshift;
+    check_map(d, iova, size, leaf_shift);
     bool s2 = d->kind == Domain::S2;
     uint64_t step = 1ull << leaf_shift;
     for (uint64_t off = 0; off < size; off += step)

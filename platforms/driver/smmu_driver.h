@@ -190,6 +190,7 @@ public:
     const DriverOptions& options() const { return opt_; }
 
 private:
+    void check_map(const Domain* d, uint64_t iova, uint64_t size, unsigned leaf_shift) const;
     uint64_t table_alloc(unsigned gshift, unsigned entries);
     void write_ste(uint32_t sid, const uint64_t ste[8]);
     void write_cd(Domain* d);

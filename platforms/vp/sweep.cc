@@ -7,12 +7,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "vp.h"
 
@@ -135,6 +137,34 @@ std::string base_name(const std::string& p)
     return s == std::string::npos ? p : p.substr(s + 1);
 }
 
+// The workers run at once: refuse a grid whose largest instances, one per worker, would not
+// fit in half the machine's memory, before forking any.
+void check_memory(const rp::RunSpec& base, const std::vector<Point>& pts, const SweepOptions& o)
+{
+    size_t worst = 0;
+    for (const Point& pt : pts) {
+        smmu_config_t c = base.cfg;
+        const uint32_t w = pt.ways == 0 || pt.ways > pt.entries ? pt.entries : pt.ways;
+        c.iotlb = {pt.entries, w, pt.policy};
+        const size_t f = smmu_config_footprint(&c);
+        worst = f > worst ? f : worst;
+    }
+    const long pages = ::sysconf(_SC_PHYS_PAGES), psize = ::sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || psize <= 0)
+        return;
+    const double avail = static_cast<double>(pages) * static_cast<double>(psize) / 2;
+    const size_t workers = std::min<size_t>(o.jobs ? o.jobs : 1, pts.size());
+    if (static_cast<double>(worst) * static_cast<double>(workers) > avail) {
+        char msg[256];
+        std::snprintf(msg, sizeof msg,
+                      "--sweep: %zu workers x %.1f MiB (the largest configuration's SMMU) "
+                      "exceed half of the machine's memory (%.1f MiB); lower --jobs or the "
+                      "TLB sizes",
+                      workers, static_cast<double>(worst) / 1048576.0, avail / 1048576.0);
+        throw std::runtime_error(msg);
+    }
+}
+
 }  // namespace
 
 int run_sweep(const rp::RunSpec& base, const SweepOptions& o)
@@ -152,6 +182,7 @@ int run_sweep(const rp::RunSpec& base, const SweepOptions& o)
         for (smmu_policy_t p : o.policies)
             for (uint32_t e : o.entries)
                 pts.push_back({p, w, e, "", ""});
+    check_memory(base, pts, o);
     if (!o.quiet)
         std::fprintf(stderr, "sweep: %zu configurations of %s, %u workers, %s\n", pts.size(),
                      base.trace.c_str(), o.jobs, o.tlm ? "SystemC platform" : "core-only");

@@ -3,6 +3,7 @@
 // (golden dwords from IHI 0070 chapter 4, written out by hand), range TLBIs split into
 // NUM/SCALE chunks, page-table edits without invalidation (block splitting), and command
 // errors skipped the way Linux does.
+#include <functional>
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -239,6 +240,59 @@ TEST(DriverErrors, IllegalCommandIsSkippedLikeLinux)
     EXPECT_EQ(st.cmd_errors, 1u);
     r.d.command(s);  // still working
     EXPECT_EQ(r.d.command_errors(), 1u);
+}
+
+
+// Absurd requests are refused before anything is written, with a message naming them.
+std::string driver_error(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const drv::DriverError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(DriverErrors, MapBeyondTheTableMemoryIsRefusedUpFront)
+{
+    TableRig r;
+    const uint64_t used = r.pages.used_end();
+    // 16 TiB of 4 KiB pages needs 32 GiB of leaf tables; the rig has 64 MiB
+    std::string e = driver_error([&] {
+        r.d.map(r.dom, 0, 0x80000000, 1ull << 44, drv::PROT_READ);
+    });
+    EXPECT_NE(e.find("map of 0x100000000000 bytes at 0x0"), std::string::npos) << e;
+    EXPECT_NE(e.find("bytes of page tables"), std::string::npos) << e;
+    EXPECT_EQ(r.pages.used_end(), used);  // no table was allocated
+    EXPECT_FALSE(r.d.lookup(r.dom, 0, nullptr, nullptr));
+}
+
+TEST(DriverErrors, MapBeyondTheInputRangeIsRefused)
+{
+    TableRig r;  // 48-bit stage-1 domain
+    std::string e = driver_error([&] {
+        r.d.map(r.dom, (1ull << 48) - 0x1000, 0x80000000, 0x2000, drv::PROT_READ);
+    });
+    EXPECT_NE(e.find("beyond the 48-bit input range"), std::string::npos) << e;
+    e = driver_error([&] { r.d.map(r.dom, ~0ull - 0xfff, 0x80000000, 0x2000, drv::PROT_READ); });
+    EXPECT_NE(e.find("beyond the 48-bit input range"), std::string::npos) << e;
+}
+
+TEST(DriverErrors, LinearStreamTableTooLargeIsRefusedAndSidsizeClamps)
+{
+    smmu_config_t cfg = smmu_config_default();
+    cfg.sidsize = 24;  // the driver may still choose a linear table (6.3.24)
+    drv::CoreHost host{cfg, 0x40000000, 64 << 20};
+    drv::PageAllocator pages{0x40000000, 64 << 20};
+    drv::DriverOptions o;
+    o.strtab_2level = false;
+    o.strtab_log2 = 40;  // clamped to IDR1.SIDSIZE first, as Linux sizes the table
+    drv::Driver d{host, pages, o};
+    std::string e = driver_error([&] { d.init(); });
+    // 2^24 STEs of 64 bytes = 1 GiB > 64 MiB of table memory
+    EXPECT_NE(e.find("a linear stream table of 2^24 STEs (1073741824 bytes)"), std::string::npos) << e;
+    EXPECT_NE(e.find("use a 2-level stream table"), std::string::npos) << e;
 }
 
 }  // namespace

@@ -47,6 +47,9 @@ TEST(MalformedText, BadHeader)
     expect_error("smmuv3-trace 1.0\ntime_unit fortnights\nbegin\n", {"bad.trace:2:", "unknown time unit 'fortnights'"});
     expect_error("smmuv3-trace 1.0\ntime_unit ns\ncolour blue\nbegin\n", {"bad.trace:3:", "unknown directive 'colour'"});
     expect_error("smmuv3-trace 1.0\ntime_unit ns\n", {"bad.trace:", "no 'begin' line"});
+    // a header claiming billions of records is refused before anything is read
+    expect_error("smmuv3-trace 1.0\ntime_unit ns\nrecords 2000000000\nbegin\n",
+                 {"bad.trace:3:", "record count 2000000000 is absurd (limit 2^30)"});
     expect_error("smmuv3-trace 1.0\ntime_unit ns\nmeta =x\nbegin\n", {"bad.trace:3:", "bad meta key"});
     expect_error("smmuv3-trace 1.0\ntime_unit ns\nstream 0x8\nbegin\n", {"bad.trace:3:", "stream"});
 }

@@ -281,7 +281,10 @@ cmd_record capture_translator::command_piece(const cap_event& e,
     cmd_record c;
     c.opcode = opcode;
     std::optional<int64_t> start, end;
-    for (const auto& [k, v] : args) {
+    for (const auto& kv : args) {
+        /* named references, not a structured binding: lambdas capture those only from C++20 */
+        const std::string& k = kv.first;
+        const int64_t v = kv.second;
         auto set = [&](cmd_arg a) {
             if (v < 0)
                 return;  // QEMU prints -1 for "not applicable" (e.g. asid of TLBI_NH_VAA)
@@ -496,7 +499,7 @@ private:
                 l2.line = 0;
                 uint64_t n = detail::parse_num(l2, "records_total", t[2], ~uint64_t{0});
                 if (n > max_records)
-                    fail(l2, "header: records_total " + t[2] + " is absurd (limit 2^40); not reading it");
+                    fail(l2, "header: records_total " + t[2] + " is absurd (limit 2^30); not reading it");
                 m_rep.capture_records_total = n;
             } else if (t.size() >= 5 && t[1] == "phase") {
                 m_hdr.meta.emplace_back("phase." + t[2], t[3] + " " + t[4]);

@@ -39,7 +39,7 @@ std::string check_generate_options(const generate_options& o)
     if (o.granule_shift != 12 && o.granule_shift != 14 && o.granule_shift != 16)
         return "granule must be 4K, 16K or 64K";
     if (o.count == 0 || o.count > max_records)
-        return "count must be 1..2^40";
+        return "count must be 1..2^30";
     if (o.streams == 0 || o.streams > 256)
         return "streams must be 1..256";
     if (o.working_set == 0 || o.working_set > (uint64_t{1} << 20))

@@ -115,7 +115,7 @@ bool parse_header_directive(const location& loc, const std::string& line, header
             fail(loc, "header: 'records' needs one count");
         uint64_t n = parse_num(loc, "record count", t[1], ~uint64_t{0});
         if (n > max_records)
-            fail(loc, "header: record count " + t[1] + " is absurd (limit 2^40); not reading it");
+            fail(loc, "header: record count " + t[1] + " is absurd (limit 2^30); not reading it");
         h.records = n;
         return true;
     }

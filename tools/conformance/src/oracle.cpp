@@ -482,7 +482,8 @@ bool load_cases(const std::string &path, std::vector<oracle_case> &out, std::str
         json j;
         try {
             j = json::parse(line);
-        } catch (const json::parse_error &e) {
+        } catch (const json::exception &e) {
+            /* parse_error, but also out_of_range for a number beyond a double (1e999) */
             err = where + "bad JSON: " + e.what();
             return false;
         }

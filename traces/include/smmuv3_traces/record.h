@@ -170,7 +170,7 @@ struct header {
 };
 
 /// Limits beyond which a header or record is rejected as absurd (docs/traces.md).
-inline constexpr uint64_t max_records = uint64_t{1} << 40;
+inline constexpr uint64_t max_records = uint64_t{1} << 30;  // about a billion: far above any capture
 inline constexpr uint64_t max_header_bytes = 1u << 20;
 inline constexpr uint64_t max_payload_bytes = 1u << 16;
 inline constexpr size_t max_name_len = 255;
