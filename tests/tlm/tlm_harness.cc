@@ -152,6 +152,16 @@ bool test_memory::get_direct_mem_ptr(int, tlm::tlm_generic_payload& gp, tlm::tlm
 test_master::test_master(sc_module_name nm) : sc_module(nm), socket("socket")
 {
     socket.register_invalidate_direct_mem_ptr(this, &test_master::invalidate_direct_mem_ptr);
+    socket.register_nb_transport_bw(this, &test_master::nb_transport_bw);
+}
+
+// Records the response and completes the transaction (no END_RESP call needed).
+tlm::tlm_sync_enum test_master::nb_transport_bw(tlm::tlm_generic_payload& gp,
+                                                tlm::tlm_phase& phase, sc_time&)
+{
+    nb_responses.push_back(nb_response{&gp, phase, gp.get_response_status()});
+    nb_response_ev.notify(SC_ZERO_TIME);
+    return tlm::TLM_COMPLETED;
 }
 
 void test_master::invalidate_direct_mem_ptr(sc_dt::uint64 lo, sc_dt::uint64 hi)

@@ -91,6 +91,16 @@ public:
     tlm_utils::simple_initiator_socket<test_master> socket;
     std::vector<std::pair<uint64_t, uint64_t>> invalidations;  ///< DMI invalidations received
 
+    /// A backward nb_transport call received (the simple target socket's nb -> b conversion
+    /// answers BEGIN_REQ with BEGIN_RESP on the backward path).
+    struct nb_response {
+        tlm::tlm_generic_payload* trans;
+        tlm::tlm_phase phase;
+        tlm::tlm_response_status status;
+    };
+    std::vector<nb_response> nb_responses;
+    sc_core::sc_event nb_response_ev;  ///< notified on each backward call
+
     struct result {
         tlm::tlm_response_status status;
         sc_time delay;                    ///< what the SMMU (and memory) annotated
@@ -108,6 +118,8 @@ public:
 
 private:
     void invalidate_direct_mem_ptr(sc_dt::uint64 lo, sc_dt::uint64 hi);
+    tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,
+                                       sc_time& delay);
 };
 
 /// Runs the test body in a thread; the driver's Bus through the register socket.

@@ -818,6 +818,17 @@ bool smmuv3_tlm::get_direct_mem_ptr(int id, tlm_generic_payload& gp, tlm_dmi& dm
     const uint64_t page_lo = va & ~PAGE4K, page_hi = va | PAGE4K;
     if (!m_opts.upstream_dmi)
         return deny_dmi(dmi, 0, ~uint64_t{0});
+    // Only the command and the address (and the extensions) of a DMI request are used: an
+    // unknown command asks for neither read nor write access, so it is refused and reported,
+    // before any translation. The payload is not modified.
+    if (SMMUV3_TLM_UNLIKELY(gp.get_command() > tlm::TLM_IGNORE_COMMAND)) {
+        m_counters.bad_payloads++;
+        char b[80];
+        std::snprintf(b, sizeof b, "DMI request with unknown command %d (address 0x%llx)",
+                      static_cast<int>(gp.get_command()), static_cast<unsigned long long>(va));
+        SC_REPORT_WARNING(RPT_UPSTREAM, (std::string(name()) + ": " + b + " -> denied").c_str());
+        return deny_dmi(dmi, page_lo, page_hi);
+    }
     smmu_ext* ext = gp.get_extension<smmu_ext>();
     smmu_txn_t t;
     make_txn(port, gp, ext, t);

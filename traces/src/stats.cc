@@ -227,12 +227,12 @@ struct stats_collector::impl {
         }
     }
 
-    void mark(const mark_record& m)
+    void mark(const mark_record& mk)
     {
         close_current();
-        if (m.name == "end")
+        if (mk.name == "end")
             return;
-        st.phases.push_back(open(m.name, m.idx));
+        st.phases.push_back(open(mk.name, mk.idx));
         cur = &st.phases.back();
     }
 };
