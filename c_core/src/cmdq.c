@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Command queue: consumption, decoding, validity checks and execution.
- * Arm IHI 0070 G.b chapter 4 (commands), 7.1 (command errors), 3.5 (queues).
+ * Arm IHI 0070 G.b chapter 4 (commands), 4.1.5 (RES0 fields), 7.1 (command errors),
+ * 3.5 (queues).
  *
  * What each invalidation removes follows 4.3 / 4.4 (summarised in the reference's 6.4);
  * the cache modules only match entries against the descriptors built here.
@@ -348,9 +349,125 @@ static bool has_ssec(unsigned op)
     }
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* RES0 fields (4.1.5)                                                                       */
+/* ---------------------------------------------------------------------------------------- */
+
+/* Every field of cmd.def, as an identifier */
+enum cmd_field_id {
+#define CMD_OP(n, op)
+#define CMD_FIELD(f, msb, lsb) CMDF_ID_##f,
+#define CMD_USES(n, f)
+#include "cmd.def"
+#undef CMD_OP
+#undef CMD_FIELD
+#undef CMD_USES
+    CMDF_ID_COUNT
+};
+_Static_assert(CMDF_ID_COUNT <= 256, "cmd_use_t.field is a uint8_t");
+
+/* The CMD_USES rows: which fields each opcode defines */
+typedef struct cmd_use {
+    uint8_t op, field, lsb, width;
+} cmd_use_t;
+
+static const cmd_use_t cmd_uses[] = {
+#define CMD_OP(n, op)
+#define CMD_FIELD(f, msb, lsb)
+#define CMD_USES(n, f) {CMD_##n, CMDF_ID_##f, CMDF_##f##_LSB, CMDF_##f##_WIDTH},
+#include "cmd.def"
+#undef CMD_OP
+#undef CMD_FIELD
+#undef CMD_USES
+};
+
+#define CMD_BITS(m, F) rec_set((m), CMDF_##F##_LSB, CMDF_##F##_WIDTH, ~UINT64_C(0))
+
+/* The bits of a field that the spec makes RES0 in this implementation (set in m[2]).
+ * Only conditions on the implementation count; a field that is RES0 or IGNORED depending on
+ * another field of the same command (NUM/SCALE/TTL with TG == 0, TTL128 with TTL == 0,
+ * SubstreamID with SSV == 0, Global with SSV == 0, the MSI fields unless CS == SIG_IRQ) is
+ * defined for the check, as is a field that is merely out of range (4.1.7). */
+static void cmd_res0_part(const smmu_t *s, const cmd_use_t *u, uint64_t m[2])
+{
+    const smmu_config_t *c = &s->cfg;
+    bool whole = false;
+    switch (u->field) {
+    case CMDF_ID_NUM:
+    case CMDF_ID_TG:
+    case CMDF_ID_TTL:
+    case CMDF_ID_TTL128:
+        /* 4.4.1.1: NUM, SCALE, TG and TTL are RES0 when IDR3.RIL == 0; TTL128 is RES0 with
+         * TG == 0, which is then the only value TG can have */
+        whole = !c->ril;
+        break;
+    case CMDF_ID_SCALE:
+        whole = !c->ril;
+        if (!c->ds)
+            CMD_BITS(m, SCALE_HI); /* 4.4.1.1: "If SMMU_IDR5.DS == 0 ... Bit 25 is RES0" */
+        break;
+    case CMDF_ID_VMID:
+        /* 4.4.2: without stage 2 the VMID of CMD_TLBI_NH_* is RES0 */
+        whole = !c->s2p && (u->op == CMD_TLBI_NH_ALL || u->op == CMD_TLBI_NH_ASID ||
+                            u->op == CMD_TLBI_NH_VA || u->op == CMD_TLBI_NH_VAA);
+        if (!c->vmid16)
+            CMD_BITS(m, VMID_HI); /* 4.4: upper 8 bits RES0 with 8-bit VMIDs */
+        break;
+    case CMDF_ID_ASID:
+        if (!c->asid16)
+            CMD_BITS(m, ASID_HI); /* 4.4: upper 8 bits RES0 with 8-bit ASIDs */
+        break;
+    case CMDF_ID_IPA:
+    case CMDF_ID_MSIADDR:
+        /* 4.1.6: bits [55:52] of physical and IPA address fields are RES0 in SMMUv3.1 to
+         * v3.3, bits [55:48] in SMMUv3.0 (the model implements v3.0 - v3.2) */
+        CMD_BITS(m, PA_55_52);
+        if (c->arch_minor == 0)
+            CMD_BITS(m, PA_51_48);
+        break;
+    default: break;
+    }
+    if (whole)
+        rec_set(m, u->lsb, u->width, ~UINT64_C(0));
+}
+
+void cmdq_init(smmu_t *s)
+{
+    /* The opcode itself is defined for every command; reserved and unsupported opcodes are
+     * CERROR_ILL through cmd_exec()'s dispatch whatever their other bits are. */
+    for (unsigned op = 0; op < 256; op++) {
+        s->cmd_defined[op][0] = 0;
+        s->cmd_defined[op][1] = 0;
+        CMD_BITS(s->cmd_defined[op], OPCODE);
+    }
+    for (size_t i = 0; i < sizeof cmd_uses / sizeof cmd_uses[0]; i++) {
+        const cmd_use_t *u = &cmd_uses[i];
+        uint64_t f[2] = {0, 0}, res0[2] = {0, 0};
+        rec_set(f, u->lsb, u->width, ~UINT64_C(0));
+        cmd_res0_part(s, u, res0);
+        s->cmd_defined[u->op][0] |= f[0] & ~res0[0];
+        s->cmd_defined[u->op][1] |= f[1] & ~res0[1];
+    }
+}
+
+/* 4.1.3, 4.1.5: with cmd_res0_check, a nonzero RES0 bit makes the command malformed */
+static bool cmd_res0_set(smmu_t *s, const uint64_t *cmd, unsigned op)
+{
+    uint64_t r0 = cmd[0] & ~s->cmd_defined[op][0];
+    uint64_t r1 = cmd[1] & ~s->cmd_defined[op][1];
+    if (!(r0 | r1))
+        return false;
+    smmu_logf(s, SMMU_LOG_GUEST_ERROR,
+              "command 0x%02x: nonzero RES0 bits, dw1 0x%016llx dw0 0x%016llx (4.1.5)", op,
+              (unsigned long long)r1, (unsigned long long)r0);
+    return true;
+}
+
 static int cmd_exec(smmu_t *s, const uint64_t *cmd, sync_signal_t *sig)
 {
     unsigned op = (unsigned)CMD_GET(OPCODE, cmd);
+    if (s->cfg.cmd_res0_check && cmd_res0_set(s, cmd, op))
+        return CERROR_ILL;
     if (has_ssec(op) && CMD_GET(SSEC, cmd))
         return CERROR_ILL;
     switch (op) {

@@ -43,6 +43,7 @@ enum smmu_reg_offset {
 
 #define CMD_OP(n, op) CMD_##n = (op),
 #define CMD_FIELD(f, msb, lsb)
+#define CMD_USES(n, f)
 enum smmu_cmd_opcode {
 #include "cmd.def"
 };
@@ -54,6 +55,7 @@ enum smmu_cmd_opcode {
 #include "cmd.def"
 #undef CMD_OP
 #undef CMD_FIELD
+#undef CMD_USES
 
 #define EVT_ID(n, id) EVT_##n = (id),
 #define EVT_FIELD(f, msb, lsb)

@@ -229,6 +229,9 @@ struct smmu {
     unsigned atc_pending;       /* ATC invalidations the host has not completed */
     bool atc_timeout;           /* an ATC invalidation timed out since the last CMD_SYNC */
     bool in_cmdq;               /* re-entrancy guard */
+    /* cmdq.c: per opcode, the command bits that are not RES0 (4.1.5), from cmd.def's
+     * CMD_USES rows and the configuration; set once by cmdq_init() */
+    uint64_t cmd_defined[256][2];
 
     /* bumped whenever a cached translation may have changed (fast-path memo validity) */
     uint64_t epoch;
@@ -312,6 +315,7 @@ uint32_t queue_inc(const smmu_queue_t *q, uint32_t index_reg);
 unsigned queue_count(const smmu_queue_t *q);
 
 /* cmdq.c */
+void cmdq_init(smmu_t *smmu);            /* at create: the RES0 masks of the commands */
 void cmdq_kick(smmu_t *smmu);            /* consume if automatic */
 unsigned cmdq_consume(smmu_t *smmu, unsigned max);
 

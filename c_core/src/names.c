@@ -21,9 +21,11 @@ const char *smmu_cmd_name(unsigned opcode)
 #define CMD_OP(n, op) \
     case op: return "CMD_" #n;
 #define CMD_FIELD(f, msb, lsb)
+#define CMD_USES(n, f)
 #include "cmd.def"
 #undef CMD_OP
 #undef CMD_FIELD
+#undef CMD_USES
     default: return NULL;
     }
 }

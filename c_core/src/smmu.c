@@ -424,6 +424,7 @@ smmu_status_t smmu_create(const smmu_config_t *cfg, const smmu_host_ops_t *ops, 
     s->ops.alloc = alloc;
     derive_idrs(s);
     xlate_init_tables(s);
+    cmdq_init(s);
     smmu_status_t st = create_parts(s);
     if (st != SMMU_OK) {
         smmu_destroy(s);

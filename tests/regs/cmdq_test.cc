@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The command queue as software drives it: consumption (4.1.2, 4.1.4), index and wrap
 // arithmetic (3.5.1, 6.3.26 - 6.3.28), opcode decoding and validity (4.1.1, 4.1.3, chapter 4),
-// command errors and recovery (7.1), CMD_SYNC completion signals (4.7.3, 3.18), manual
+// command errors and recovery (7.1), nonzero RES0 fields with and without
+// smmu_config_t.cmd_res0_check (4.1.5), CMD_SYNC completion signals (4.7.3, 3.18), manual
 // consumption and ATC invalidation completion (4.5.1, 4.7.3).
+#include <cstdio>
 #include <functional>
 
 #include "regs_util.h"
@@ -347,13 +349,388 @@ INSTANTIATE_TEST_SUITE_P(Commands, CmdqOpcode, ::testing::ValuesIn(kOps),
 TEST(CmdqOpcode, ModelChoiceNonZeroReservedFieldsAreIgnoredByDefault)
 {
     // 4.1.5: an implementation either detects non-zero RES0 fields (CERROR_ILL) or ignores
-    // them; the default configuration ignores them (cmd_res0_check = false).
+    // them; the default configuration ignores them (cmd_res0_check = false). CmdqRes0* below
+    // cover cmd_res0_check = true.
     Smmu d("default");
     CmdQueue q(d, kQ, 2);
     q.init();
     q.submit({cmd_raw(0x30, UINT64_C(0xFFFF) << 32, 0xFFF0), cmd_raw(0x46, 1u << 8)});
     EXPECT_EQ(q.cons(), 2u);
     EXPECT_EQ(rd32(d, off::GERROR), 0u);
+}
+
+// ---- RES0 fields with smmu_config_t.cmd_res0_check (4.1.5, 4.1.3, 7.1) -----------------------
+//
+// 4.1.5: "All non-specified fields in the commands are RES0"; an implementation either
+// ignores them or "Detects non-zero use of a Reserved field as a malformed command, resulting
+// in CERROR_ILL". cmd_res0_check selects the second. Every encoding below is written out by
+// hand from the layouts of 4.2 - 4.7, with the common fields of 4.1.6 and the range fields of
+// 4.4.1.1 (opcode [7:0]; dw1 bit n is command bit 64 + n).
+
+smmu_config_t res0_config(bool check, void (*mutate)(smmu_config_t&))
+{
+    smmu_config_t c = smmu_config_default();
+    if (mutate)
+        mutate(c);
+    c.cmd_res0_check = check;
+    const char* why = nullptr;
+    EXPECT_EQ(smmu_config_check(&c, &why), SMMU_OK) << (why ? why : "");
+    return c;
+}
+
+// Submits one command and says what became of it: CERROR_NONE if it was consumed, else the
+// CMDQ_CONS.ERR it stopped the queue with (7.1: RD stays on it, GERROR.CMDQ_ERR is active).
+// The failed entry is then replaced by a CMD_SYNC and the error acknowledged, so that the
+// same queue can take the next command.
+uint32_t run_one(Smmu& d, CmdQueue& q, const Cmd& c)
+{
+    const uint32_t at = q.prod;
+    q.submit({c});
+    const uint32_t cons = q.cons();
+    if (((rd32(d, off::GERROR) ^ rd32(d, off::GERRORN)) & GERROR_CMDQ_ERR) == 0) {
+        EXPECT_EQ(cons_rd(cons), q.prod) << "consumed";
+        return CERROR_NONE;
+    }
+    EXPECT_EQ(cons_rd(cons), at) << "RD stays on the failing command";
+    d.mem.write64(q.slot(at), 0x46);
+    d.mem.write64(q.slot(at) + 8, 0);
+    wr32(d, off::GERRORN, rd32(d, off::GERROR));
+    EXPECT_EQ(cons_rd(q.cons()), q.prod) << "processing resumes after the acknowledgement";
+    return cons_err(cons);
+}
+
+std::string hex128(const Cmd& c)
+{
+    char b[48];
+    std::snprintf(b, sizeof b, "dw1 0x%016llx dw0 0x%016llx",
+                  static_cast<unsigned long long>(c.dw1), static_cast<unsigned long long>(c.dw0));
+    return b;
+}
+
+struct Res0Case {
+    const char* name;
+    Cmd full;           // every field the command defines, set to values valid on "default"
+    uint64_t def0, def1; // the bits the command defines (opcode included) on "default"
+};
+
+void PrintTo(const Res0Case& c, std::ostream* os) { *os << c.name; }
+
+// One case per opcode the model executes. "default" is SMMUv3.2 with S1, S2, Hyp, 16-bit
+// ASIDs and VMIDs, RIL, no DS (SCALE is [24:20], bit 25 RES0), ATS, PRI, stalls and MSIs.
+const Res0Case kRes0Cases[] = {
+    // 4.2.1: SSec [10] (0 on this queue), SSV [11], SubstreamID [31:12], StreamID [63:32]
+    {"PREFETCH_CONFIG", {0xFFFFFFFFFFFFF801, 0}, 0xFFFFFFFFFFFFFCFF, 0},
+    // 4.2.2: also Size [68:64] and Addr [127:76]. Stride and NS are in the figure only; the
+    // model treats the gaps [9:8] and [75:69] they can occupy as defined (ADR 0002 C5), so
+    // no bit of this command is RES0 for the check.
+    {"PREFETCH_ADDR", {0xFFFFFFFFFFFFF802, 0xFFFFFFFFFFFFF01F}, ~UINT64_C(0), ~UINT64_C(0)},
+    {"PREFETCH_ADDR_stride_ns_gaps", {0xFFFFFFFFFFFFFB02, ~UINT64_C(0)}, ~UINT64_C(0),
+     ~UINT64_C(0)},
+    // 4.3.1: SSec, StreamID, Leaf [64]
+    {"CFGI_STE", {0xFFFFFFFF00000003, 0x1}, 0xFFFFFFFF000004FF, 0x1},
+    // 4.3.2: SSec, StreamID, Range [68:64]; 4.3.6: CMD_CFGI_ALL is Range == 31
+    {"CFGI_STE_RANGE", {0xFFFFFFFF00000004, 0x1E}, 0xFFFFFFFF000004FF, 0x1F},
+    {"CFGI_ALL", {0xFFFFFFFF00000004, 0x1F}, 0xFFFFFFFF000004FF, 0x1F},
+    // 4.3.3: SSec, SubstreamID, StreamID, Leaf (no SSV: bit 11 is RES0)
+    {"CFGI_CD", {0xFFFFFFFFFFFFF005, 0x1}, 0xFFFFFFFFFFFFF4FF, 0x1},
+    // 4.3.4: SSec, StreamID
+    {"CFGI_CD_ALL", {0xFFFFFFFF00000006, 0}, 0xFFFFFFFF000004FF, 0},
+    // 4.4.2.1 VMID [47:32]; 4.4.2.2 + ASID [63:48]
+    {"TLBI_NH_ALL", {0x0000FFFF00000010, 0}, 0x0000FFFF000000FF, 0},
+    {"TLBI_NH_ASID", {0xFFFFFFFF00000011, 0}, 0xFFFFFFFF000000FF, 0},
+    // 4.4.2.4, 4.4.1.1: NUM [16:12], SCALE [24:20], VMID, ASID, Leaf [64], TTL128 [71],
+    // TTL [73:72], TG [75:74], Address[63:12] at [127:76]. TG = 64KB, TTL = level 3.
+    {"TLBI_NH_VA", {0xFFFFFFFF01F1F012, 0xFFFFFFFFFFFFFF81}, 0xFFFFFFFF01F1F0FF,
+     0xFFFFFFFFFFFFFF81},
+    // 4.4.2.3: as NH_VA without ASID
+    {"TLBI_NH_VAA", {0x0000FFFF01F1F013, 0xFFFFFFFFFFFFFF81}, 0x0000FFFF01F1F0FF,
+     0xFFFFFFFFFFFFFF81},
+    // 4.4.2.7: no fields; 4.4.2.10: ASID
+    {"TLBI_EL2_ALL", {0x20, 0}, 0xFF, 0},
+    {"TLBI_EL2_ASID", {0xFFFF000000000021, 0}, 0xFFFF0000000000FF, 0},
+    // 4.4.2.8: ASID, range fields, Leaf, Address; 4.4.2.9: without ASID
+    {"TLBI_EL2_VA", {0xFFFF000001F1F022, 0xFFFFFFFFFFFFFF81}, 0xFFFF000001F1F0FF,
+     0xFFFFFFFFFFFFFF81},
+    {"TLBI_EL2_VAA", {0x0000000001F1F023, 0xFFFFFFFFFFFFFF81}, 0x0000000001F1F0FF,
+     0xFFFFFFFFFFFFFF81},
+    // 4.4.3.2: VMID
+    {"TLBI_S12_VMALL", {0x0000FFFF00000028, 0}, 0x0000FFFF000000FF, 0},
+    // 4.4.3.1: VMID, range fields, Leaf, IPA[55:12] at [119:76] with [55:52] RES0 (4.1.6)
+    {"TLBI_S2_IPA", {0x0000FFFF01F1F02A, 0x000FFFFFFFFFFF81}, 0x0000FFFF01F1F0FF,
+     0x000FFFFFFFFFFF81},
+    // 4.4.4.1: no fields
+    {"TLBI_NSNH_ALL", {0x30, 0}, 0xFF, 0},
+    // 4.5.1: Global [9], SSV, SubstreamID, StreamID, Size [69:64] (52 = all), Address
+    {"ATC_INV", {0xFFFFFFFFFFFFFA40, 0xFFFFFFFFFFFFF034}, 0xFFFFFFFFFFFFFAFF,
+     0xFFFFFFFFFFFFF03F},
+    // 4.5.2: SSV, SubstreamID, StreamID, PRGIndex [72:64], Resp [77:76] (10 Success)
+    {"PRI_RESP", {0xFFFFFFFFFFFFF841, 0x21FF}, 0xFFFFFFFFFFFFF8FF, 0x31FF},
+    // 4.7.1: SSec, Ac [12], Ab [13], StreamID, STAG [79:64]
+    {"RESUME", {0xFFFFFFFF00003044, 0xFFFF}, 0xFFFFFFFF000034FF, 0xFFFF},
+    // 4.7.2: SSec, StreamID
+    {"STALL_TERM", {0xFFFFFFFF00000045, 0}, 0xFFFFFFFF000004FF, 0},
+    // 4.7.3: CS [13:12], MSH [23:22], MSIAttr [27:24], MSIData [63:32], MSIAddress[55:2] at
+    // [119:66] with [55:52] RES0. SIG_SEV (SIG_NONE without IDR0.SEV) with every MSI bit set,
+    // and SIG_IRQ with an MSI address in memory.
+    {"SYNC_sev", {0xFFFFFFFF0FC02046, 0x000FFFFFFFFFFFFC}, 0xFFFFFFFF0FC030FF,
+     0x000FFFFFFFFFFFFC},
+    {"SYNC_irq", {0xFFFFFFFF0FC01046, 0x000000FFFFFFFFFC}, 0xFFFFFFFF0FC030FF,
+     0x000FFFFFFFFFFFFC},
+};
+
+class CmdqRes0Check : public ::testing::TestWithParam<Res0Case> {};
+
+TEST_P(CmdqRes0Check, FullyPopulatedCommandIsAccepted)
+{
+    const Res0Case& c = GetParam();
+    ASSERT_EQ(c.full.dw0 & ~c.def0, 0u) << "the case sets a bit it does not define";
+    ASSERT_EQ(c.full.dw1 & ~c.def1, 0u) << "the case sets a bit it does not define";
+    for (bool check : {true, false}) {
+        SCOPED_TRACE(check ? "cmd_res0_check on" : "cmd_res0_check off");
+        Smmu d(res0_config(check, nullptr));
+        CmdQueue q(d, kQ, 4);
+        q.init();
+        EXPECT_EQ(run_one(d, q, c.full), CERROR_NONE);
+        EXPECT_EQ(stats(d).cmd_errors, 0u);
+    }
+}
+
+TEST_P(CmdqRes0Check, EveryReservedBitGivesCerrorIllOnlyWithTheCheck)
+{
+    // Each bit the command does not define, set on its own in the fully-populated command
+    const Res0Case& c = GetParam();
+    Smmu on(res0_config(true, nullptr));
+    Smmu off(res0_config(false, nullptr));
+    CmdQueue qon(on, kQ, 4), qoff(off, kQ, 4);
+    qon.init();
+    qoff.init();
+    unsigned tried = 0;
+    for (unsigned bit = 8; bit < 128; bit++) {
+        const uint64_t m = UINT64_C(1) << (bit % 64);
+        if ((bit < 64 ? c.def0 : c.def1) & m)
+            continue;
+        const Cmd bad = bit < 64 ? Cmd{c.full.dw0 | m, c.full.dw1} : Cmd{c.full.dw0, c.full.dw1 | m};
+        SCOPED_TRACE("RES0 bit " + std::to_string(bit) + ": " + hex128(bad));
+        EXPECT_EQ(run_one(on, qon, bad), CERROR_ILL);
+        EXPECT_EQ(run_one(off, qoff, bad), CERROR_NONE);
+        tried++;
+    }
+    EXPECT_EQ(stats(on).cmd_errors, tried);
+    EXPECT_EQ(stats(off).cmd_errors, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Commands, CmdqRes0Check, ::testing::ValuesIn(kRes0Cases),
+                         [](const auto& i) { return std::string(i.param.name); });
+
+struct Res0Literal {
+    const char* name;
+    Cmd cmd; // a valid command with one RES0 bit set
+};
+
+void PrintTo(const Res0Literal& c, std::ostream* os) { *os << c.name; }
+
+const Res0Literal kRes0Literals[] = {
+    // CMD_TLBI_NH_ALL(VMID 1): [31:8] and all of dw1 are RES0
+    {"TLBI_NH_ALL_bit_8", {0x0000000100000110, 0}},
+    {"TLBI_NH_ALL_bit_48", {0x0001000100000010, 0}},
+    {"TLBI_NH_ALL_bit_64", {0x0000000100000010, 0x1}},
+    // CMD_TLBI_NH_ASID has no Leaf
+    {"TLBI_NH_ASID_bit_64", {0x0001000100000011, 0x1}},
+    // CMD_TLBI_NH_VA(VMID 1, ASID 1, 0x1000, Leaf): [19:17] between NUM and SCALE, [70:65]
+    {"TLBI_NH_VA_bit_17", {0x0001000100020012, 0x1001}},
+    {"TLBI_NH_VA_bit_65", {0x0001000100000012, 0x1003}},
+    // CMD_TLBI_NH_VAA has no ASID; CMD_TLBI_EL2_VAA has neither VMID nor ASID
+    {"TLBI_NH_VAA_bit_48", {0x0001000100000013, 0x1001}},
+    {"TLBI_EL2_VAA_bit_32", {0x0000000100000023, 0x1001}},
+    {"TLBI_EL2_ALL_bit_63", {0x8000000000000020, 0}},
+    {"TLBI_EL2_ASID_bit_32", {0x0001000100000021, 0}},
+    {"TLBI_S12_VMALL_bit_48", {0x0001000100000028, 0}},
+    // CMD_TLBI_S2_IPA: IPA[55:12] at [119:76], bits [55:52] RES0 (4.1.6); [127:120] RES0
+    {"TLBI_S2_IPA_ipa_bit_52", {0x000000010000002A, 0x0010000000001001}},
+    {"TLBI_S2_IPA_bit_120", {0x000000010000002A, 0x0100000000001001}},
+    {"TLBI_NSNH_ALL_bit_9", {0x0000000000000230, 0}},
+    // CMD_CFGI_STE(StreamID 7, Leaf): dw1 outside Leaf, and SSV's position
+    {"CFGI_STE_bit_65", {0x0000000700000003, 0x3}},
+    {"CFGI_STE_bit_127", {0x0000000700000003, 0x8000000000000001}},
+    {"CFGI_STE_bit_11", {0x0000000700000803, 0x1}},
+    {"CFGI_STE_RANGE_bit_69", {0x0000000700000004, 0x23}},
+    // CMD_CFGI_CD(StreamID 7, SubstreamID 3, Leaf) has no SSV
+    {"CFGI_CD_bit_11", {0x0000000700003805, 0x1}},
+    {"CFGI_CD_ALL_bit_12", {0x0000000700001006, 0}},
+    {"PREFETCH_CONFIG_bit_64", {0x0000000700000001, 0x1}},
+    // CMD_ATC_INV has no SSec; [75:70] between Size and Address
+    {"ATC_INV_bit_10", {0x0000000800000440, 0x10000}},
+    {"ATC_INV_bit_70", {0x0000000800000040, 0x10040}},
+    // CMD_PRI_RESP(StreamID 8, PRGIndex 5, Success): [75:73]
+    {"PRI_RESP_bit_73", {0x0000000800000041, 0x2205}},
+    // CMD_RESUME(StreamID 8, STAG 1, retry) has no SSV; [127:80]
+    {"RESUME_bit_11", {0x0000000800001844, 0x1}},
+    {"RESUME_bit_80", {0x0000000800001044, 0x10001}},
+    {"STALL_TERM_bit_12", {0x0000000800001045, 0}},
+    // CMD_SYNC: [11:8] and [21:14] (bits 13:12 are CS), [65:64], MSIAddress[55:52], [127:120]
+    {"SYNC_bit_8", {0x0000000000000146, 0}},
+    {"SYNC_bit_14", {0x0000000000004046, 0}},
+    {"SYNC_bit_64", {0x0000000000000046, 0x1}},
+    {"SYNC_msiaddr_bit_55", {0x0000000000000046, 0x0080000000000000}},
+    {"SYNC_bit_127", {0x0000000000000046, 0x8000000000000000}},
+};
+
+class CmdqRes0Literal : public ::testing::TestWithParam<Res0Literal> {};
+
+TEST_P(CmdqRes0Literal, CerrorIllWithTheCheckExecutedWithout)
+{
+    const Res0Literal& c = GetParam();
+    for (bool check : {true, false}) {
+        SCOPED_TRACE(check ? "cmd_res0_check on" : "cmd_res0_check off");
+        Smmu d(res0_config(check, nullptr));
+        CmdQueue q(d, kQ, 3);
+        q.init();
+        // [command under test, CMD_SYNC(SIG_IRQ)]
+        q.submit({c.cmd, {0x1046, 0}});
+        const uint32_t cons = q.cons();
+        if (check) {
+            // 4.1.3, 7.1: malformed: RD stays on it, ERR = CERROR_ILL, GERROR.CMDQ_ERR, and
+            // the CMD_SYNC after it is not executed
+            EXPECT_EQ(cons_rd(cons), 0u);
+            EXPECT_EQ(cons_err(cons), CERROR_ILL);
+            EXPECT_EQ(rd32(d, off::GERROR), GERROR_CMDQ_ERR);
+            EXPECT_EQ(d.mem.irq_pulses[SMMU_IRQ_CMD_SYNC], 0u);
+            EXPECT_EQ(stats(d).cmd_errors, 1u);
+        } else {
+            EXPECT_EQ(cons, 2u);
+            EXPECT_EQ(rd32(d, off::GERROR), 0u);
+            EXPECT_EQ(d.mem.irq_pulses[SMMU_IRQ_CMD_SYNC], 1u);
+            const uint64_t op = c.cmd.dw0 & 0xFF;
+            EXPECT_EQ(stats(d).commands_by_op[op], op == 0x46 ? 2u : 1u);
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Commands, CmdqRes0Literal, ::testing::ValuesIn(kRes0Literals),
+                         [](const auto& i) { return std::string(i.param.name); });
+
+// Fields whose width depends on the implementation: with cmd_res0_check, each of `bad` is
+// CERROR_ILL and each of `good` is consumed; without it, `bad` are consumed as well.
+void expect_res0(void (*mutate)(smmu_config_t&), std::initializer_list<Cmd> bad,
+                 std::initializer_list<Cmd> good)
+{
+    Smmu on(res0_config(true, mutate));
+    Smmu off(res0_config(false, mutate));
+    CmdQueue qon(on, kQ, 4), qoff(off, kQ, 4);
+    qon.init();
+    qoff.init();
+    for (const Cmd& c : bad) {
+        SCOPED_TRACE("reserved: " + hex128(c));
+        EXPECT_EQ(run_one(on, qon, c), CERROR_ILL);
+        EXPECT_EQ(run_one(off, qoff, c), CERROR_NONE);
+    }
+    for (const Cmd& c : good) {
+        SCOPED_TRACE("defined: " + hex128(c));
+        EXPECT_EQ(run_one(on, qon, c), CERROR_NONE);
+    }
+}
+
+void vmid8(smmu_config_t& c) { c.vmid16 = false; }
+void asid8(smmu_config_t& c) { c.asid16 = false; }
+void no_ril(smmu_config_t& c) { c.arch_minor = 1; c.ril = false; } // RIL is mandatory in v3.2
+void with_ds(smmu_config_t& c) { c.ds = true; c.oas_bits = 52; }
+void smmuv3_0(smmu_config_t& c) { c.arch_minor = 0; c.ril = false; }
+
+TEST(CmdqRes0, VmidBits15To8ReservedWith8BitVmids)
+{
+    // 4.4: "When support for either ASIDs or VMIDs is 8 bits, the upper 8 bits of the
+    // corresponding 16-bit parameter field are RES0" (IDR0.VMID16 == 0). VMID 0x100 / 0xFF.
+    expect_res0(vmid8,
+                {{0x0000010000000010, 0},        // TLBI_NH_ALL
+                 {0x0001010000000011, 0},        // TLBI_NH_ASID, ASID 1
+                 {0x0001010000000012, 0x1001},   // TLBI_NH_VA, ASID 1, VA 0x1000, Leaf
+                 {0x0000010000000013, 0x1001},   // TLBI_NH_VAA
+                 {0x0000010000000028, 0},        // TLBI_S12_VMALL
+                 {0x000001000000002A, 0x1001}},  // TLBI_S2_IPA, IPA 0x1000
+                {{0x000000FF00000010, 0},
+                 {0x000100FF00000011, 0},
+                 {0x000100FF00000012, 0x1001},
+                 {0x000000FF00000013, 0x1001},
+                 {0x000000FF00000028, 0},
+                 {0x000000FF0000002A, 0x1001}});
+    // with 16-bit VMIDs the same bits are defined
+    expect_res0(nullptr, {}, {{0x0000010000000010, 0}, {0x0000010000000028, 0},
+                              {0x000001000000002A, 0x1001}});
+}
+
+TEST(CmdqRes0, AsidBits15To8ReservedWith8BitAsids)
+{
+    // 4.4, IDR0.ASID16 == 0. ASID 0x100 / 0xFF.
+    expect_res0(asid8,
+                {{0x0100000100000011, 0},        // TLBI_NH_ASID, VMID 1
+                 {0x0100000100000012, 0x1001},   // TLBI_NH_VA, VMID 1, VA 0x1000, Leaf
+                 {0x0100000000000021, 0},        // TLBI_EL2_ASID
+                 {0x0100000000000022, 0x1001}},  // TLBI_EL2_VA
+                {{0x00FF000100000011, 0},
+                 {0x00FF000100000012, 0x1001},
+                 {0x00FF000000000021, 0},
+                 {0x00FF000000000022, 0x1001}});
+    expect_res0(nullptr, {}, {{0x0100000100000011, 0}, {0x0100000000000022, 0x1001}});
+}
+
+TEST(CmdqRes0, RangeFieldsReservedWithoutRil)
+{
+    // 4.4.1.1: "If SMMU_IDR3.RIL == 0, this field is RES0" for NUM, SCALE, TG and TTL; TTL128
+    // is RES0 when TG == 0b00, the only value TG then has. Leaf and the address stay defined.
+    expect_res0(no_ril,
+                {{0x0001000100001012, 0x1001},   // TLBI_NH_VA, NUM = 1
+                 {0x0001000100100012, 0x1001},   // TLBI_NH_VA, SCALE = 1
+                 {0x0001000100000012, 0x1401},   // TLBI_NH_VA, TG = 4KB
+                 {0x0001000100000012, 0x1101},   // TLBI_NH_VA, TTL = 1
+                 {0x0001000100000012, 0x1081},   // TLBI_NH_VA, TTL128
+                 {0x0000000100000013, 0x1101},   // TLBI_NH_VAA, TTL = 1
+                 {0x0001000000001022, 0x1001},   // TLBI_EL2_VA, NUM = 1
+                 {0x0000000000100023, 0x1001},   // TLBI_EL2_VAA, SCALE = 1
+                 {0x000000010000002A, 0x1401}},  // TLBI_S2_IPA, TG = 4KB
+                {{0x0001000100000012, 0xFFFFFFFFFFFFF001},
+                 {0x0000000100000013, 0x1001},
+                 {0x0001000000000022, 0x1001},
+                 {0x0000000000000023, 0x1001},
+                 {0x000000010000002A, 0x000FFFFFFFFFF001}});
+}
+
+TEST(CmdqRes0, NhVmidReservedWithoutStage2)
+{
+    // 4.4.2: without stage 2, "the VMID parameter is RES0" in CMD_TLBI_NH_*
+    expect_res0(no_s2,
+                {{0x0000000100000010, 0},        // TLBI_NH_ALL, VMID 1
+                 {0x0001000100000011, 0},        // TLBI_NH_ASID, VMID 1, ASID 1
+                 {0x0001800000000012, 0x1001},   // TLBI_NH_VA, VMID 0x8000, ASID 1
+                 {0x0000000100000013, 0x1001}},  // TLBI_NH_VAA, VMID 1
+                {{0x0000000000000010, 0},
+                 {0xFFFF000000000011, 0},
+                 {0xFFFF000000000012, 0x1001},
+                 {0x0000000000000013, 0x1001}});
+}
+
+TEST(CmdqRes0, ScaleBit25ReservedWithoutDs)
+{
+    // 4.4.1.1: "If SMMU_IDR5.DS == 0, this field is 5 bits wide, bits [24:20]. Bit 25 is
+    // RES0." TLBI_NH_VA(VMID 1, ASID 1, VA 0x1000, Leaf), TG = 4KB, NUM = 1, SCALE = 0x20 / 0x1F.
+    const Cmd scale32 = {0x0001000102001012, 0x1401};
+    const Cmd scale31 = {0x0001000101F01012, 0x1401};
+    expect_res0(nullptr, {scale32}, {scale31});
+    expect_res0(with_ds, {}, {scale32, scale31});
+}
+
+TEST(CmdqRes0, AddressBits55To48ReservedBySmmuVersion)
+{
+    // 4.1.6: bits [55:52] of physical and IPA address fields are RES0 in SMMUv3.1 to v3.3,
+    // bits [55:48] in SMMUv3.0. TLBI_S2_IPA(VMID 1, Leaf) IPA[55:12] at [119:76]; CMD_SYNC
+    // (SIG_NONE) MSIAddress[55:2] at [119:66]. Address bit n is command bit 64 + n.
+    const Cmd ipa52 = {0x000000010000002A, 0x0010000000001001};
+    const Cmd ipa48 = {0x000000010000002A, 0x0001000000001001};
+    const Cmd ipa47 = {0x000000010000002A, 0x0000800000001001};
+    const Cmd msi52 = {0x0000000000000046, 0x0010000000000000};
+    const Cmd msi48 = {0x0000000000000046, 0x0001000000000000};
+    const Cmd msi47 = {0x0000000000000046, 0x0000800000000000};
+    expect_res0(nullptr, {ipa52, msi52}, {ipa48, msi48, ipa47, msi47}); // SMMUv3.2
+    expect_res0(smmuv3_0, {ipa52, msi52, ipa48, msi48}, {ipa47, msi47});
 }
 
 // ---- errors and recovery (7.1) ---------------------------------------------------------------
