@@ -124,11 +124,6 @@ void utlb_touch(struct smmu_tlb *t, uint32_t idx)
     cpol_touch_idx(&t->pol, idx);
 }
 
-tlb_entry_t *tlb_cold(struct smmu_tlb *t, const tlb_hot_t *h)
-{
-    return &t->e[h->idx];
-}
-
 tlb_hot_t *tlb_find(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid)
 {
     for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
@@ -200,7 +195,9 @@ static void slot_delete(struct smmu_tlb *t, uint32_t pos)
     memset(&t->slots[hole], 0, sizeof t->slots[hole]);
 }
 
-static void entry_unlink(struct smmu_tlb *t, uint32_t i)
+/* Take entry i out of the lookup structure; refill: it is refilled at once, so its
+ * replacement state is left for cpol_filled() to update in one step. */
+static void entry_drop(struct smmu_tlb *t, uint32_t i, bool refill)
 {
     tlb_entry_t *e = &t->e[i];
     slot_delete(t, t->slot_of[i]);
@@ -210,7 +207,13 @@ static void entry_unlink(struct smmu_tlb *t, uint32_t i)
         t->globals--;
     e->flags = 0;
     t->live[i / 64] &= ~(UINT64_C(1) << (i % 64));
-    cpol_set_valid(&t->pol, i / t->pol.ways, i % t->pol.ways, false);
+    if (!refill)
+        cpol_set_valid(&t->pol, i / t->pol.ways, i % t->pol.ways, false);
+}
+
+static void entry_unlink(struct smmu_tlb *t, uint32_t i)
+{
+    entry_drop(t, i, false);
 }
 
 static void keys_of(const struct smmu_tlb *t, const tlb_entry_t *e, uint32_t *k1, uint32_t *k2)
@@ -251,7 +254,7 @@ static void entry_link(struct smmu_tlb *t, uint32_t i)
         t->globals++;
 }
 
-void tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st)
+uint32_t tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st)
 {
     uint32_t k1, k2;
     keys_of(t, e, &k1, &k2);
@@ -260,13 +263,13 @@ void tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st
     uint32_t i;
     if (same) {
         i = same->idx;
-        entry_unlink(t, i);
+        entry_drop(t, i, true);
     } else {
         uint32_t set = (uint32_t)(tlb_mix(tag, k1, k2) >> 20) & t->pol.set_mask;
         uint32_t way = cpol_victim(&t->pol, set);
         i = set * t->pol.ways + way;
         if (t->e[i].flags & TLBF_VALID) {
-            entry_unlink(t, i);
+            entry_drop(t, i, true);
             st->evictions++;
         }
     }
@@ -275,6 +278,7 @@ void tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st
     entry_link(t, i);
     cpol_filled(&t->pol, i / t->pol.ways, i % t->pol.ways);
     st->fills++;
+    return i;
 }
 
 void tlb_remove(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st)
@@ -343,9 +347,11 @@ static unsigned inv_keys(const tlb_inv_t *inv, uint32_t k1[12], uint32_t k2[2], 
 static bool inv_by_probe(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_stats_t *st,
                          unsigned *count)
 {
+    if (t->micro) /* keyed by StreamID: a TLBI does not name its keys */
+        return false;
     uint32_t k1[12], k2[2];
     unsigned n2 = 0, n1 = inv_keys(inv, k1, k2, &n2);
-    if (!n1 || t->micro)
+    if (!n1)
         return false;
     uint64_t cost = 0;
     for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {

@@ -28,6 +28,20 @@ struct smmu_tlb {
     bool micro;            /* keyed by StreamID/SubstreamID */
 };
 
+/* The full entry behind a hot slot, and the two halves of entry number i. */
+static inline tlb_entry_t *tlb_cold(struct smmu_tlb *t, const tlb_hot_t *h)
+{
+    return &t->e[h->idx];
+}
+static inline tlb_entry_t *tlb_cold_idx(struct smmu_tlb *t, uint32_t i)
+{
+    return &t->e[i];
+}
+static inline tlb_hot_t *tlb_slot_of(struct smmu_tlb *t, uint32_t i)
+{
+    return &t->slots[t->slot_of[i]];
+}
+
 /* Hash of a key; the (k1, k2) part can be precomputed with tlb_kmix(). */
 static inline uint64_t tlb_kmix(uint32_t k1, uint32_t k2)
 {
