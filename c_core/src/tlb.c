@@ -103,6 +103,9 @@ void tlb_flush(smmu_t *smmu, struct smmu_tlb *t)
     memset(t->shift_count, 0, sizeof t->shift_count);
     t->shifts = 0;
     t->globals = 0;
+    t->used = 0;
+    t->nkeys = 0;
+    t->keys_lost = false;
     cpol_reset(&t->pol, smmu->cfg.seed);
 }
 
@@ -195,6 +198,31 @@ static void slot_delete(struct smmu_tlb *t, uint32_t pos)
     memset(&t->slots[hole], 0, sizeof t->slots[hole]);
 }
 
+/* Micro-TLB key bookkeeping (entry_link / entry_drop). */
+static void key_add(struct smmu_tlb *t, uint32_t sid, uint32_t ssid_tag)
+{
+    for (uint32_t k = 0; k < t->nkeys; k++)
+        if (t->keys[k].sid == sid && t->keys[k].ssid_tag == ssid_tag) {
+            t->keys[k].count++;
+            return;
+        }
+    if (t->nkeys == UTLB_KEYS) {
+        t->keys_lost = true;
+        return;
+    }
+    t->keys[t->nkeys++] = (utlb_key_t){sid, ssid_tag, 1};
+}
+
+static void key_del(struct smmu_tlb *t, uint32_t sid, uint32_t ssid_tag)
+{
+    for (uint32_t k = 0; k < t->nkeys; k++)
+        if (t->keys[k].sid == sid && t->keys[k].ssid_tag == ssid_tag) {
+            if (--t->keys[k].count == 0)
+                t->keys[k] = t->keys[--t->nkeys];
+            return;
+        }
+}
+
 /* Take entry i out of the lookup structure; refill: it is refilled at once, so its
  * replacement state is left for cpol_filled() to update in one step. */
 static void entry_drop(struct smmu_tlb *t, uint32_t i, bool refill)
@@ -205,6 +233,14 @@ static void entry_drop(struct smmu_tlb *t, uint32_t i, bool refill)
         t->shifts &= ~(UINT64_C(1) << e->shift);
     if (e->flags & TLBF_GLOBAL)
         t->globals--;
+    if (t->micro) {
+        key_del(t, e->sid, e->ssid_tag);
+        if (t->used == 1) { /* empty now: every key is known again */
+            t->nkeys = 0;
+            t->keys_lost = false;
+        }
+    }
+    t->used--;
     e->flags = 0;
     t->live[i / 64] &= ~(UINT64_C(1) << (i % 64));
     if (!refill)
@@ -248,6 +284,9 @@ static void entry_link(struct smmu_tlb *t, uint32_t i)
     s->idx = i;
     t->slot_of[i] = pos;
     t->live[i / 64] |= UINT64_C(1) << (i % 64);
+    t->used++;
+    if (t->micro)
+        key_add(t, e->sid, e->ssid_tag);
     if (t->shift_count[e->shift]++ == 0)
         t->shifts |= UINT64_C(1) << e->shift;
     if (e->flags & TLBF_GLOBAL)
@@ -343,14 +382,24 @@ static unsigned inv_keys(const tlb_inv_t *inv, uint32_t k1[12], uint32_t k2[2], 
     return n1;
 }
 
+/* The keys a micro-TLB holds (a TLBI does not name StreamIDs), when all are known. */
+static unsigned micro_keys(const struct smmu_tlb *t, uint32_t k1[12], uint32_t k2[2],
+                           unsigned *n2)
+{
+    if (t->keys_lost || t->nkeys != 1)
+        return 0;
+    k1[0] = t->keys[0].sid;
+    k2[0] = t->keys[0].ssid_tag;
+    *n2 = 1;
+    return 1;
+}
+
 /* Probe the pages of the range instead of scanning everything, when cheaper. */
 static bool inv_by_probe(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_stats_t *st,
                          unsigned *count)
 {
-    if (t->micro) /* keyed by StreamID: a TLBI does not name its keys */
-        return false;
     uint32_t k1[12], k2[2];
-    unsigned n2 = 0, n1 = inv_keys(inv, k1, k2, &n2);
+    unsigned n2 = 0, n1 = t->micro ? micro_keys(t, k1, k2, &n2) : inv_keys(inv, k1, k2, &n2);
     if (!n1)
         return false;
     uint64_t cost = 0;
