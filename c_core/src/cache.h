@@ -68,8 +68,7 @@ typedef struct tlb_entry {
     uint8_t gshift;     /* granule of that stage */
     uint8_t s2level, s2gshift; /* stage-2 leaf (nested entries) */
     uint8_t attr;       /* output memory type, MAIR encoding */
-    uint8_t allowed;    /* micro-TLB only: access classes allowed (translate.c) */
-    uint8_t perm_u, perm_p; /* micro-TLB only: SMMU_PERM_* for unprivileged/privileged */
+    uint8_t fperm[8];   /* micro-TLB only: smmu_fast_t.perm for this entry (translate.c) */
     uint32_t sid;       /* micro-TLB only: StreamID */
     uint32_t ssid_tag;  /* micro-TLB only: SubstreamID | bit 31 = SSV */
     uint64_t ipa_mask;  /* nested: size-1 of the stage-2 leaf the entry came from */
@@ -94,8 +93,7 @@ static inline unsigned hot_shift(const tlb_hot_t *h)
 struct smmu_tlb;
 struct smmu_tlb *tlb_create(smmu_t *smmu, const smmu_cache_geom_t *g);
 struct smmu_tlb *utlb_create(smmu_t *smmu, const smmu_cache_geom_t *g);
-/* The full entry behind a hot slot. */
-tlb_entry_t *tlb_cold(struct smmu_tlb *t, const tlb_hot_t *h);
+/* The full entry behind a hot slot: tlb_cold() in tlb_inline.h. */
 void tlb_destroy(smmu_t *smmu, struct smmu_tlb *t);
 void tlb_flush(smmu_t *smmu, struct smmu_tlb *t);
 size_t tlb_footprint(const smmu_cache_geom_t *g);
@@ -110,8 +108,8 @@ void tlb_hit_count(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st);
 /* Micro-TLB lookup: tagged by StreamID and SubstreamID. */
 tlb_hot_t *utlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t sid, uint32_t ssid_tag,
                        smmu_cache_stats_t *st);
-/* Insert (replacing an entry with the same tags if present). */
-void tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st);
+/* Insert (replacing an entry with the same tags if present); returns its entry number. */
+uint32_t tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st);
 /* Replacement-state touch of a micro-TLB entry hit through the fast path. */
 void utlb_touch(struct smmu_tlb *t, uint32_t idx);
 /* Remove one entry found by a lookup. */
@@ -208,5 +206,11 @@ void walkc_invalidate(smmu_t *smmu, const walk_inv_t *inv);
 /* Statistics helpers (smmu_stats.c)                                                         */
 /* ---------------------------------------------------------------------------------------- */
 void stats_streams_free(smmu_t *smmu);
+/* The per-StreamID statistics of sid, or NULL when it is not tracked. The tracks live in
+ * one array allocated once, so the pointer stays valid while the stream is tracked
+ * (smmu_stats_track_stream() bumps smmu->epoch, which drops the fast entries holding it). */
+struct smmu_stream_track *stats_stream_find(const smmu_t *smmu, uint32_t sid);
+/* A same-page hit of a tracked stream (translate.c). */
+void stats_stream_utlb_hit(struct smmu_stream_track *t);
 
 #endif /* SMMUV3_SRC_CACHE_H */

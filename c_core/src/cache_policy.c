@@ -142,10 +142,22 @@ static bool way_valid(const cpol_t *cp, uint32_t set, uint32_t way)
 
 void cpol_lru_list_touch(cpol_t *cp, uint32_t set, uint32_t way)
 {
-    if (!way_valid(cp, set, way))
-        return;
-    lst_unlink(cp, set, way);
-    lst_push_front(cp, set, way);
+    uint64_t *ht = &cp->plru[(size_t)set * cp->vwords];
+    uint32_t head = (uint32_t)*ht;
+    if (head == way || !way_valid(cp, set, way))
+        return; /* already the most recently used (a run of hits on one entry) */
+    /* unlink (way is not the head, so it has a predecessor), then push at the front */
+    uint64_t *m = &cp->meta[(size_t)set * cp->ways];
+    uint32_t prev = lst_prev(cp, (size_t)set * cp->ways + way);
+    uint32_t next = lst_next(cp, (size_t)set * cp->ways + way);
+    m[prev] = (m[prev] & UINT64_C(0xFFFFFFFF)) | ((uint64_t)next << 32);
+    if (next != NILW)
+        m[next] = (m[next] & ~UINT64_C(0xFFFFFFFF)) | prev;
+    else
+        *ht = (*ht & UINT64_C(0xFFFFFFFF)) | ((uint64_t)prev << 32); /* new tail */
+    m[way] = ((uint64_t)head << 32) | NILW;
+    m[head] = (m[head] & ~UINT64_C(0xFFFFFFFF)) | way;
+    *ht = (*ht & ~UINT64_C(0xFFFFFFFF)) | way;
 }
 
 void cpol_set_valid(cpol_t *cp, uint32_t set, uint32_t way, bool valid)
@@ -229,6 +241,35 @@ static uint32_t free_way(const cpol_t *cp, uint32_t set)
     return cp->ways;
 }
 
+/* The way with the smallest meta: least recently used / first in / least frequently used;
+ * ties go to the lowest way. Four independent running minima (ways i, i+4, ...) keep the
+ * scan from waiting on one long chain of compares; they are merged in way order. */
+static uint32_t min_way(const uint64_t *m, uint32_t ways)
+{
+    uint64_t bv[4] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
+    uint32_t best[4] = {0, 0, 0, 0};
+    uint32_t i = 0;
+    for (; i + 4 <= ways; i += 4)
+        for (uint32_t k = 0; k < 4; k++) {
+            bool lt = m[i + k] < bv[k]; /* branch-free: conditional moves */
+            bv[k] = lt ? m[i + k] : bv[k];
+            best[k] = lt ? i + k : best[k];
+        }
+    for (; i < ways; i++) {
+        bool lt = m[i] < bv[i % 4];
+        bv[i % 4] = lt ? m[i] : bv[i % 4];
+        best[i % 4] = lt ? i : best[i % 4];
+    }
+    uint64_t v = bv[0];
+    uint32_t w = best[0];
+    for (uint32_t k = 1; k < 4; k++)
+        if (bv[k] < v || (bv[k] == v && best[k] < w)) {
+            v = bv[k];
+            w = best[k];
+        }
+    return w;
+}
+
 uint32_t cpol_victim(cpol_t *cp, uint32_t set)
 {
     uint32_t w = free_way(cp, set);
@@ -243,15 +284,5 @@ uint32_t cpol_victim(cpol_t *cp, uint32_t set)
     case SMMU_POLICY_FIFO:
     case SMMU_POLICY_LFU: break;
     }
-    /* smallest meta: least recently used / first in / least frequently used; ties: lowest way */
-    const uint64_t *m = &cp->meta[(size_t)set * cp->ways];
-    uint64_t bv = m[0];
-    uint32_t best = 0;
-    for (uint32_t i = 1; i < cp->ways; i++) {
-        uint64_t v = m[i];
-        bool lt = v < bv; /* branch-free: the compiler turns these into conditional moves */
-        bv = lt ? v : bv;
-        best = lt ? i : best;
-    }
-    return best;
+    return min_way(&cp->meta[(size_t)set * cp->ways], cp->ways);
 }

@@ -164,17 +164,25 @@ struct smmu_pmcg;
 /* The instance                                                                              */
 /* ---------------------------------------------------------------------------------------- */
 
-/** Per-port fast path: the micro-TLB's most recent entry, valid while epoch matches. */
+struct smmu_stream_track; /* stats.c */
+/** Per-port fast path: the port's most recently used micro-TLB entry (so a hit on it changes
+ *  no LRU, FIFO, random or PLRU state), valid while epoch matches s->epoch. */
 typedef struct smmu_fast {
-    uint64_t va, pa, mask;
+    uint64_t va;           /* input address of the mapping, aligned to its size */
+    uint64_t nmask;        /* ~(mapping size - 1) */
+    uint64_t pa;           /* output address of va */
     uint64_t epoch;
     uint32_t sid, ssid_tag;
     uint32_t idx;          /* micro-TLB entry number (replacement state) */
-    uint8_t allowed;       /* access classes (write<<2 | instr<<1 | priv) allowed */
-    uint8_t perm_u, perm_p;
-    uint8_t pc;            /* PRIVCFG applied on hits */
+    struct smmu_stream_track *track; /* per-StreamID statistics of sid, or NULL */
     uint8_t attr;
+    uint8_t perm[8];       /* by FAST_CLASS(): 0 when the access is not allowed, else
+                              FAST_OK | the SMMU_PERM_* granted (PRIVCFG/INSTCFG applied) */
 } smmu_fast_t;
+/* Raw access class of a transaction: write << 2 | instr << 1 | priv (instr is ignored for
+ * writes, so classes 6 and 7 behave as 4 and 5). */
+#define FAST_CLASS(t) ((unsigned)(t)->write << 2 | (unsigned)(t)->instr << 1 | (unsigned)(t)->priv)
+#define FAST_OK 0x80u
 
 /** Per-port configuration memo: the decoded STE/CD (in the configuration cache) of the
  *  last stream seen on the port, valid while the configuration cache is unchanged. A memo

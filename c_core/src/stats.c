@@ -34,7 +34,7 @@ void stats_streams_free(smmu_t *smmu)
     smmu->nstreams = 0;
 }
 
-static struct smmu_stream_track *find_stream(const smmu_t *smmu, uint32_t sid)
+struct smmu_stream_track *stats_stream_find(const smmu_t *smmu, uint32_t sid)
 {
     for (unsigned i = 0; i < smmu->nstreams; i++)
         if (smmu->streams[i].used && smmu->streams[i].sid == sid)
@@ -42,9 +42,16 @@ static struct smmu_stream_track *find_stream(const smmu_t *smmu, uint32_t sid)
     return NULL;
 }
 
+void stats_stream_utlb_hit(struct smmu_stream_track *t)
+{
+    t->st.translations++;
+    t->st.utlb_hits++;
+}
+
 smmu_status_t smmu_stats_track_stream(smmu_t *smmu, uint32_t sid, bool on)
 {
-    struct smmu_stream_track *t = find_stream(smmu, sid);
+    struct smmu_stream_track *t = stats_stream_find(smmu, sid);
+    smmu->epoch++; /* the fast entries remember which track counts their stream */
     if (!on) {
         if (t)
             t->used = false;
@@ -76,7 +83,7 @@ smmu_status_t smmu_stats_track_stream(smmu_t *smmu, uint32_t sid, bool on)
 
 smmu_status_t smmu_stream_stats_get(const smmu_t *smmu, uint32_t sid, smmu_stream_stats_t *out)
 {
-    const struct smmu_stream_track *t = find_stream(smmu, sid);
+    const struct smmu_stream_track *t = stats_stream_find(smmu, sid);
     if (!t)
         return SMMU_E_NOTFOUND;
     *out = t->st;
@@ -85,7 +92,7 @@ smmu_status_t smmu_stream_stats_get(const smmu_t *smmu, uint32_t sid, smmu_strea
 
 void stats_stream_note(smmu_t *smmu, uint32_t sid, const smmu_xlate_t *x)
 {
-    struct smmu_stream_track *t = find_stream(smmu, sid);
+    struct smmu_stream_track *t = stats_stream_find(smmu, sid);
     if (!t)
         return;
     t->st.translations++;

@@ -103,6 +103,9 @@ void tlb_flush(smmu_t *smmu, struct smmu_tlb *t)
     memset(t->shift_count, 0, sizeof t->shift_count);
     t->shifts = 0;
     t->globals = 0;
+    t->used = 0;
+    t->nkeys = 0;
+    t->keys_lost = false;
     cpol_reset(&t->pol, smmu->cfg.seed);
 }
 
@@ -122,11 +125,6 @@ static inline tlb_hot_t *hit(struct smmu_tlb *t, tlb_slot_t *s, smmu_cache_stats
 void utlb_touch(struct smmu_tlb *t, uint32_t idx)
 {
     cpol_touch_idx(&t->pol, idx);
-}
-
-tlb_entry_t *tlb_cold(struct smmu_tlb *t, const tlb_hot_t *h)
-{
-    return &t->e[h->idx];
 }
 
 tlb_hot_t *tlb_find(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid)
@@ -200,7 +198,34 @@ static void slot_delete(struct smmu_tlb *t, uint32_t pos)
     memset(&t->slots[hole], 0, sizeof t->slots[hole]);
 }
 
-static void entry_unlink(struct smmu_tlb *t, uint32_t i)
+/* Micro-TLB key bookkeeping (entry_link / entry_drop). */
+static void key_add(struct smmu_tlb *t, uint32_t sid, uint32_t ssid_tag)
+{
+    for (uint32_t k = 0; k < t->nkeys; k++)
+        if (t->keys[k].sid == sid && t->keys[k].ssid_tag == ssid_tag) {
+            t->keys[k].count++;
+            return;
+        }
+    if (t->nkeys == UTLB_KEYS) {
+        t->keys_lost = true;
+        return;
+    }
+    t->keys[t->nkeys++] = (utlb_key_t){sid, ssid_tag, 1};
+}
+
+static void key_del(struct smmu_tlb *t, uint32_t sid, uint32_t ssid_tag)
+{
+    for (uint32_t k = 0; k < t->nkeys; k++)
+        if (t->keys[k].sid == sid && t->keys[k].ssid_tag == ssid_tag) {
+            if (--t->keys[k].count == 0)
+                t->keys[k] = t->keys[--t->nkeys];
+            return;
+        }
+}
+
+/* Take entry i out of the lookup structure; refill: it is refilled at once, so its
+ * replacement state is left for cpol_filled() to update in one step. */
+static void entry_drop(struct smmu_tlb *t, uint32_t i, bool refill)
 {
     tlb_entry_t *e = &t->e[i];
     slot_delete(t, t->slot_of[i]);
@@ -208,9 +233,23 @@ static void entry_unlink(struct smmu_tlb *t, uint32_t i)
         t->shifts &= ~(UINT64_C(1) << e->shift);
     if (e->flags & TLBF_GLOBAL)
         t->globals--;
+    if (t->micro) {
+        key_del(t, e->sid, e->ssid_tag);
+        if (t->used == 1) { /* empty now: every key is known again */
+            t->nkeys = 0;
+            t->keys_lost = false;
+        }
+    }
+    t->used--;
     e->flags = 0;
     t->live[i / 64] &= ~(UINT64_C(1) << (i % 64));
-    cpol_set_valid(&t->pol, i / t->pol.ways, i % t->pol.ways, false);
+    if (!refill)
+        cpol_set_valid(&t->pol, i / t->pol.ways, i % t->pol.ways, false);
+}
+
+static void entry_unlink(struct smmu_tlb *t, uint32_t i)
+{
+    entry_drop(t, i, false);
 }
 
 static void keys_of(const struct smmu_tlb *t, const tlb_entry_t *e, uint32_t *k1, uint32_t *k2)
@@ -245,13 +284,16 @@ static void entry_link(struct smmu_tlb *t, uint32_t i)
     s->idx = i;
     t->slot_of[i] = pos;
     t->live[i / 64] |= UINT64_C(1) << (i % 64);
+    t->used++;
+    if (t->micro)
+        key_add(t, e->sid, e->ssid_tag);
     if (t->shift_count[e->shift]++ == 0)
         t->shifts |= UINT64_C(1) << e->shift;
     if (e->flags & TLBF_GLOBAL)
         t->globals++;
 }
 
-void tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st)
+uint32_t tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st)
 {
     uint32_t k1, k2;
     keys_of(t, e, &k1, &k2);
@@ -260,13 +302,13 @@ void tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st
     uint32_t i;
     if (same) {
         i = same->idx;
-        entry_unlink(t, i);
+        entry_drop(t, i, true);
     } else {
         uint32_t set = (uint32_t)(tlb_mix(tag, k1, k2) >> 20) & t->pol.set_mask;
         uint32_t way = cpol_victim(&t->pol, set);
         i = set * t->pol.ways + way;
         if (t->e[i].flags & TLBF_VALID) {
-            entry_unlink(t, i);
+            entry_drop(t, i, true);
             st->evictions++;
         }
     }
@@ -275,6 +317,7 @@ void tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st
     entry_link(t, i);
     cpol_filled(&t->pol, i / t->pol.ways, i % t->pol.ways);
     st->fills++;
+    return i;
 }
 
 void tlb_remove(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st)
@@ -339,13 +382,25 @@ static unsigned inv_keys(const tlb_inv_t *inv, uint32_t k1[12], uint32_t k2[2], 
     return n1;
 }
 
+/* The keys a micro-TLB holds (a TLBI does not name StreamIDs), when all are known. */
+static unsigned micro_keys(const struct smmu_tlb *t, uint32_t k1[12], uint32_t k2[2],
+                           unsigned *n2)
+{
+    if (t->keys_lost || t->nkeys != 1)
+        return 0;
+    k1[0] = t->keys[0].sid;
+    k2[0] = t->keys[0].ssid_tag;
+    *n2 = 1;
+    return 1;
+}
+
 /* Probe the pages of the range instead of scanning everything, when cheaper. */
 static bool inv_by_probe(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_stats_t *st,
                          unsigned *count)
 {
     uint32_t k1[12], k2[2];
-    unsigned n2 = 0, n1 = inv_keys(inv, k1, k2, &n2);
-    if (!n1 || t->micro)
+    unsigned n2 = 0, n1 = t->micro ? micro_keys(t, k1, k2, &n2) : inv_keys(inv, k1, k2, &n2);
+    if (!n1)
         return false;
     uint64_t cost = 0;
     for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {

@@ -13,6 +13,13 @@
 
 typedef tlb_hot_t tlb_slot_t; /* tag 0 = empty */
 
+/* A micro-TLB's (StreamID, SubstreamID) keys, so a TLBI by address can probe instead of
+ * scanning: a port usually carries one or two streams. */
+#define UTLB_KEYS 4
+typedef struct utlb_key {
+    uint32_t sid, ssid_tag, count;
+} utlb_key_t;
+
 struct smmu_tlb {
     cpol_t pol;
     uint32_t n;            /* entries */
@@ -25,8 +32,26 @@ struct smmu_tlb {
     uint32_t shift_count[64];
     uint64_t shifts;       /* bit s set: entries of size 2^s present */
     uint32_t globals;      /* entries with TLBF_GLOBAL */
+    uint32_t used;         /* valid entries */
     bool micro;            /* keyed by StreamID/SubstreamID */
+    bool keys_lost;        /* micro: more distinct keys than keys[] since it was last empty */
+    uint32_t nkeys;
+    utlb_key_t keys[UTLB_KEYS]; /* micro: the keys of the valid entries, with their counts */
 };
+
+/* The full entry behind a hot slot, and the two halves of entry number i. */
+static inline tlb_entry_t *tlb_cold(struct smmu_tlb *t, const tlb_hot_t *h)
+{
+    return &t->e[h->idx];
+}
+static inline tlb_entry_t *tlb_cold_idx(struct smmu_tlb *t, uint32_t i)
+{
+    return &t->e[i];
+}
+static inline tlb_hot_t *tlb_slot_of(struct smmu_tlb *t, uint32_t i)
+{
+    return &t->slots[t->slot_of[i]];
+}
 
 /* Hash of a key; the (k1, k2) part can be precomputed with tlb_kmix(). */
 static inline uint64_t tlb_kmix(uint32_t k1, uint32_t k2)

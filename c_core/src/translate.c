@@ -235,16 +235,14 @@ static void s1_wc_insert(void *vx, uint64_t ia, const walk_hit_t *h)
 /* Results                                                                                   */
 /* ---------------------------------------------------------------------------------------- */
 
-static uint8_t out_perm(uint8_t p1, uint8_t p2, bool priv)
+/* SMMU_PERM_* granted at this privilege. The P1_* bits of one privilege are R, W, X in
+ * SMMU_PERM_* order (PR/PW/PX at bits 0-2, UR/UW/UX at bits 3-5); stage 2 has R, W, then
+ * XP and XU. */
+static SMMU_ALWAYS_INLINE uint8_t out_perm(uint8_t p1, uint8_t p2, bool priv)
 {
-    uint8_t p = 0;
-    if ((p1 & (priv ? P1_PR : P1_UR)) && (p2 & P2_R))
-        p |= SMMU_PERM_R;
-    if ((p1 & (priv ? P1_PW : P1_UW)) && (p2 & P2_W))
-        p |= SMMU_PERM_W;
-    if ((p1 & (priv ? P1_PX : P1_UX)) && (p2 & (priv ? P2_XP : P2_XU)))
-        p |= SMMU_PERM_X;
-    return p;
+    unsigned s1 = ((unsigned)p1 >> (priv ? 0u : 3u)) & 7u;
+    unsigned s2 = ((unsigned)p2 & (P2_R | P2_W)) | ((((unsigned)p2 >> (priv ? 2u : 3u)) & 1u) << 2);
+    return (uint8_t)(s1 & s2);
 }
 
 /* Permissions granted to an ATS Translation Request, following the pseudocode of 13.7.1:
@@ -621,10 +619,44 @@ void xlate_init_tables(smmu_t *s)
 /* Fill the port's micro-TLB with a translation (from a walk or an IOTLB hit). The micro-TLB
  * is keyed by the raw input address, so only TBI-canonical addresses go in. pc/ic are the
  * STE's PRIVCFG (3 for one-privilege regimes) and INSTCFG, applied on micro-TLB hits. */
+/* The port's fast entry becomes micro-TLB entry idx (its most recently used). */
+static SMMU_ALWAYS_INLINE void fast_set(smmu_t *s, smmu_fast_t *f, const tlb_hot_t *h,
+                                        const tlb_entry_t *e, uint64_t iova)
+{
+    uint64_t mask = (UINT64_C(1) << hot_shift(h)) - 1;
+    f->va = iova & ~mask;
+    f->nmask = ~mask;
+    f->pa = h->pa;
+    f->sid = e->sid;
+    f->ssid_tag = e->ssid_tag;
+    f->idx = h->idx;
+    f->track = s->streams ? stats_stream_find(s, e->sid) : NULL;
+    f->attr = h->attr;
+    memcpy(f->perm, e->fperm, sizeof f->perm);
+    f->epoch = s->epoch;
+}
+
+/* smmu_fast_t.perm from the allowed access classes (bit c for class c) and the
+ * permissions granted unprivileged (even classes) and privileged (odd classes). */
+static void fast_perms(uint8_t out[8], unsigned allowed, unsigned perm_u, unsigned perm_p)
+{
+    /* spread bit c of allowed to byte c, then make each such byte 0xFF */
+    uint64_t x = allowed & 0xFFu;
+    x = (x | (x << 28)) & UINT64_C(0x0000000F0000000F);
+    x = (x | (x << 14)) & UINT64_C(0x0003000300030003);
+    x = (x | (x << 7)) & UINT64_C(0x0101010101010101);
+    uint64_t even = (FAST_OK | perm_u) * UINT64_C(0x0001000100010001);
+    uint64_t odd = (FAST_OK | perm_p) * UINT64_C(0x0100010001000100);
+    uint64_t v = (x * 0xFFu) & (even | odd);
+    for (unsigned c = 0; c < 8; c++)
+        out[c] = (uint8_t)(v >> (8 * c));
+}
+
 static void utlb_fill(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, unsigned pc,
                       unsigned ic)
 {
-    struct smmu_tlb *u = s->utlb[t->port < s->cfg.num_ports ? t->port : 0];
+    unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
+    struct smmu_tlb *u = s->utlb[port];
     uint64_t canon = (uint64_t)((int64_t)(t->iova << 8) >> 8);
     /* Translated traffic (split-stage ATS) is keyed by IPA: it must not reach the micro-TLB,
      * whose entries are looked up by the untranslated input address of the stream */
@@ -634,11 +666,13 @@ static void utlb_fill(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, un
     e.sid = t->stream_id;
     e.ssid_tag = SSID_TAG(t->ssv, t->substream_id);
     e.flags = (uint8_t)((e.flags & 0x0Fu) | (pc << TLBF_PRIVCFG_SHIFT) | (ic << TLBF_INSTCFG_SHIFT));
-    e.allowed = allowed_classes(s, e.perm1, e.perm2, pc, ic);
-    e.perm_u = out_perm(e.perm1, e.perm2, pc >= 2 ? pc == 3 : false);
-    e.perm_p = out_perm(e.perm1, e.perm2, pc >= 2 ? pc == 3 : true);
-    tlb_insert(u, &e, &s->stats.utlb);
-    s->epoch++; /* the micro-TLB may have evicted the fast-path entry */
+    fast_perms(e.fperm, allowed_classes(s, e.perm1, e.perm2, pc, ic),
+               out_perm(e.perm1, e.perm2, pc >= 2 ? pc == 3 : false),
+               out_perm(e.perm1, e.perm2, pc >= 2 ? pc == 3 : true));
+    uint32_t i = tlb_insert(u, &e, &s->stats.utlb);
+    /* the new entry is the micro-TLB's most recently used: the fast entry follows it (the
+     * insertion may have evicted the one it had) */
+    fast_set(s, &s->fast[port], tlb_slot_of(u, i), tlb_cold_idx(u, i), t->iova);
 }
 
 static unsigned ste_pc(const smmu_ste_t *ste)
@@ -1115,11 +1149,7 @@ static SMMU_ALWAYS_INLINE bool iotlb_fast(smmu_t *s, const smmu_txn_t *t, smmu_x
     struct smmu_tlb *tlb = s->iotlb;
     if (m->plan == MEMO_OTHER || !tlb)
         return false;
-    bool write = t->write, priv = t->priv, instr = t->instr && !write;
-    if (m->privcfg >= 2)
-        priv = m->privcfg == 3;
-    if (!write && m->instcfg >= 2)
-        instr = m->instcfg == 3;
+    bool priv = m->privcfg >= 2 ? m->privcfg == 3 : t->priv;
     uint64_t key = t->iova;
     if (m->plan == MEMO_S1) {
         unsigned sel = m->two_ranges ? (unsigned)((key >> 55) & 1u) : 0;
@@ -1138,8 +1168,8 @@ static SMMU_ALWAYS_INLINE bool iotlb_fast(smmu_t *s, const smmu_txn_t *t, smmu_x
         if (!h && tlb->globals)
             h = tlb_probe_k(tlb, tag, m->kmix_global, m->ctx, TLB_K2_GLOBAL);
     }
-    if (!h || !(h->perm1 & ptw_need1(write, instr, priv)) ||
-        !(h->perm2 & ptw_need2(write, instr, priv)))
+    unsigned ov = (unsigned)m->privcfg << 2 | m->instcfg;
+    if (!h || !(((unsigned)(s->acls1[ov][h->perm1] & s->acls2[ov][h->perm2]) >> FAST_CLASS(t)) & 1u))
         return false;
     memo_count_hit(s, m);
     s->stats.iotlb.lookups++;
@@ -1176,55 +1206,52 @@ static bool memo_path(xctx_t *x, unsigned port)
     return true;
 }
 
-/* Access class index for the fast path: write, instruction, privileged. */
-static SMMU_ALWAYS_INLINE unsigned access_class(bool write, bool instr, bool priv)
+/* A hit on the port's fast entry (its micro-TLB's most recently used entry) changes no
+ * replacement state, except an LFU use count. */
+static SMMU_ALWAYS_INLINE void fast_touch(smmu_t *s, unsigned port, const smmu_fast_t *f)
 {
-    return (write ? 4u : 0u) | (instr ? 2u : 0u) | (priv ? 1u : 0u);
+    if (SMMU_UNLIKELY(s->cfg.utlb.policy == SMMU_POLICY_LFU))
+        utlb_touch(s->utlb[port], f->idx);
 }
 
-/* Micro-TLB path: the port's most recent entry first (no hashing at all), then the rest. */
-static bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
+static SMMU_ALWAYS_INLINE void fast_out(const smmu_fast_t *f, unsigned p, uint64_t iova,
+                                        smmu_xlate_t *o)
 {
-    unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
+    o->status = SMMU_XLATE_OK;
+    o->pa = f->pa + (iova & ~f->nmask);
+    o->page_mask = ~f->nmask;
+    o->perm = (uint8_t)(p & 7u);
+    o->mem_attr = f->attr;
+    o->hit = SMMU_HIT_UTLB;
+}
+
+/* Micro-TLB path: the port's fast entry first (no hashing at all), then the rest. */
+static SMMU_ALWAYS_INLINE bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o,
+                                         unsigned port)
+{
     struct smmu_tlb *u = s->utlb[port];
     if (!u)
         return false;
     uint32_t tag = SSID_TAG(t->ssv, t->substream_id);
-    unsigned cls = access_class(t->write, t->instr && !t->write, t->priv);
+    unsigned cls = FAST_CLASS(t);
     smmu_fast_t *f = &s->fast[port];
     if (f->epoch == s->epoch && f->sid == t->stream_id && f->ssid_tag == tag &&
-        ((t->iova ^ f->va) & ~f->mask) == 0 && (((unsigned)f->allowed >> cls) & 1u)) {
+        (t->iova & f->nmask) == f->va && f->perm[cls]) {
         s->stats.utlb.lookups++;
         s->stats.utlb.hits++;
-        utlb_touch(u, f->idx);
+        fast_touch(s, port, f);
     } else {
         tlb_hot_t *h = utlb_lookup(u, t->iova, t->stream_id, tag, &s->stats.utlb);
         if (!h)
             return false;
         const tlb_entry_t *e = tlb_cold(u, h);
-        if (!(((unsigned)e->allowed >> cls) & 1u))
+        if (!e->fperm[cls]) {
+            f->epoch = 0; /* the entry hit is now the most recently used, not f's */
             return false; /* the slow path reports the fault (or does the dirty update) */
-        unsigned sh = hot_shift(h);
-        f->mask = (UINT64_C(1) << sh) - 1;
-        f->va = t->iova & ~f->mask;
-        f->pa = h->pa;
-        f->sid = t->stream_id;
-        f->ssid_tag = tag;
-        f->allowed = e->allowed;
-        f->perm_u = e->perm_u;
-        f->perm_p = e->perm_p;
-        f->pc = (h->flags >> TLBF_PRIVCFG_SHIFT) & 3u;
-        f->attr = h->attr;
-        f->idx = h->idx;
-        f->epoch = s->epoch;
+        }
+        fast_set(s, f, h, e, t->iova);
     }
-    bool priv = f->pc >= 2 ? f->pc == 3 : t->priv;
-    o->status = SMMU_XLATE_OK;
-    o->pa = f->pa + (t->iova & f->mask);
-    o->page_mask = f->mask;
-    o->perm = priv ? f->perm_p : f->perm_u;
-    o->mem_attr = f->attr;
-    o->hit = SMMU_HIT_UTLB;
+    fast_out(f, f->perm[cls], t->iova, o);
     return true;
 }
 
@@ -1284,14 +1311,14 @@ static __attribute__((noinline)) void xlate_slow(smmu_t *s, const smmu_txn_t *t,
     slow_path(&x, port);
 }
 
-void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
+static SMMU_ALWAYS_INLINE void xlate_body(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
 {
     out_init(o);
     bool fast = t->flags == 0 && t->atype == SMMU_ATYPE_UNTRANSLATED && smmu_enabled(s);
     unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
     if (SMMU_LIKELY(fast)) {
         s->stats.translations++;
-        if (utlb_path(s, t, o))
+        if (utlb_path(s, t, o, port))
             return;
         const smmu_memo_t *m = &s->memo[port];
         if (m->gen == s->cfg_gen && m->sid == t->stream_id &&
@@ -1303,28 +1330,28 @@ void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
     xlate_slow(s, t, o, fast, port);
 }
 
-/* Same-page reuse: the port's most recent micro-TLB entry, checked before anything else.
- * It is the micro-TLB's most recently used entry, so a hit changes no replacement state
- * except an LFU use count. */
+void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
+{
+    xlate_body(s, t, o);
+}
+
+/* Same-page reuse: the port's fast entry, checked before anything else. Not taken while
+ * PMCG counters need every translation. */
 static SMMU_ALWAYS_INLINE bool same_page(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
 {
-    const smmu_fast_t *f = &s->fast[t->port < s->cfg.num_ports ? t->port : 0];
-    unsigned cls = access_class(t->write, t->instr && !t->write, t->priv);
-    if (SMMU_UNLIKELY(((t->iova ^ f->va) & ~f->mask) != 0 || t->stream_id != f->sid ||
+    unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
+    const smmu_fast_t *f = &s->fast[port];
+    unsigned p = f->perm[FAST_CLASS(t)];
+    if (SMMU_UNLIKELY((t->iova & f->nmask) != f->va || t->stream_id != f->sid ||
                       SSID_TAG(t->ssv, t->substream_id) != f->ssid_tag ||
-                      f->epoch != s->epoch || !(((unsigned)f->allowed >> cls) & 1u) ||
-                      t->flags != 0 || t->atype != SMMU_ATYPE_UNTRANSLATED || s->pmcg_on))
+                      f->epoch != s->epoch || !p || (t->flags | (unsigned)t->atype) != 0 ||
+                      s->pmcg_on))
         return false;
     s->fast_hits++;
-    if (SMMU_UNLIKELY(s->cfg.utlb.policy == SMMU_POLICY_LFU))
-        utlb_touch(s->utlb[t->port < s->cfg.num_ports ? t->port : 0], f->idx);
-    bool priv = f->pc >= 2 ? f->pc == 3 : t->priv;
-    o->status = SMMU_XLATE_OK;
-    o->pa = f->pa + (t->iova & f->mask);
-    o->page_mask = f->mask;
-    o->perm = priv ? f->perm_p : f->perm_u;
-    o->mem_attr = f->attr;
-    o->hit = SMMU_HIT_UTLB;
+    if (SMMU_UNLIKELY(f->track != NULL))
+        stats_stream_utlb_hit(f->track);
+    fast_touch(s, port, f);
+    fast_out(f, p, t->iova, o);
     o->recorded = false;
     o->stall_tag = 0;
     o->event.type = 0;
@@ -1332,15 +1359,23 @@ static SMMU_ALWAYS_INLINE bool same_page(smmu_t *s, const smmu_txn_t *t, smmu_xl
     return true;
 }
 
-static SMMU_ALWAYS_INLINE void translate_full(smmu_t *smmu, const smmu_txn_t *txn,
-                                              smmu_xlate_t *out)
+/* Everything after a same-page miss. */
+static __attribute__((noinline)) void translate_miss(smmu_t *smmu, const smmu_txn_t *txn,
+                                                     smmu_xlate_t *out)
 {
-    if (!same_page(smmu, txn, out))
-        xlate_one(smmu, txn, out);
+    xlate_body(smmu, txn, out);
     if (SMMU_UNLIKELY(smmu->streams != NULL) && !(txn->flags & SMMU_TXN_DEBUG))
         stats_stream_note(smmu, txn->stream_id, out);
     if (SMMU_UNLIKELY(smmu->pmcg_on) && !(txn->flags & SMMU_TXN_DEBUG))
         pmcg_account(smmu, txn, out);
+}
+
+static SMMU_ALWAYS_INLINE void translate_full(smmu_t *smmu, const smmu_txn_t *txn,
+                                              smmu_xlate_t *out)
+{
+    if (SMMU_LIKELY(same_page(smmu, txn, out)))
+        return;
+    translate_miss(smmu, txn, out);
 }
 
 void smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out)

@@ -224,6 +224,41 @@ TEST(Stats, PerStreamCounts)
     }
 }
 
+// The same-page fast path (the port's last micro-TLB entry) counts for a tracked stream
+// like any other micro-TLB hit, also when tracking starts or stops while that entry is warm.
+TEST(Stats, PerStreamCountsSamePageHits)
+{
+    Rig r(default_config());
+    Stream& s = r.s1_stream(1, 1, 1);
+    s.pt().map(VA0, 0x80000000);
+    EXPECT_EQ(r.xlate(1, VA0).hit, SMMU_HIT_WALK);
+    EXPECT_EQ(r.xlate(1, VA0 + 8).hit, SMMU_HIT_UTLB);  // warm: same page
+    ASSERT_EQ(smmu_stats_track_stream(r.s(), 1, true), SMMU_OK);
+    for (unsigned i = 0; i < 5; i++) {
+        smmu_xlate_t x = r.xlate(1, VA0 + 16 * i);
+        EXPECT_EQ(x.hit, SMMU_HIT_UTLB);
+        EXPECT_EQ(x.pa, 0x80000000u + 16 * i);
+    }
+    smmu_stream_stats_t ss;
+    ASSERT_EQ(smmu_stream_stats_get(r.s(), 1, &ss), SMMU_OK);
+    EXPECT_EQ(ss.translations, 5u);
+    EXPECT_EQ(ss.utlb_hits, 5u);
+    // stop, translate, start again: only what follows the restart counts
+    ASSERT_EQ(smmu_stats_track_stream(r.s(), 1, false), SMMU_OK);
+    r.xlate(1, VA0 + 0x100);
+    ASSERT_EQ(smmu_stats_track_stream(r.s(), 1, true), SMMU_OK);
+    r.xlate(1, VA0 + 0x200);
+    r.xlate(1, VA0 + 0x300);
+    ASSERT_EQ(smmu_stream_stats_get(r.s(), 1, &ss), SMMU_OK);
+    EXPECT_EQ(ss.translations, 2u);
+    EXPECT_EQ(ss.utlb_hits, 2u);
+    // the global counters saw all ten, nine of them micro-TLB hits
+    smmu_stats_t st = r.stats();
+    EXPECT_EQ(st.translations, 10u);
+    EXPECT_EQ(st.utlb.hits, 9u);
+    EXPECT_EQ(st.utlb.lookups, st.utlb.hits + st.utlb.misses);
+}
+
 TEST(Stats, PerStreamFaultsAndTableLimit)
 {
     Rig r(config_no_utlb());

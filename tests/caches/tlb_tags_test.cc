@@ -137,6 +137,58 @@ TEST(TlbTags, EveryPortsMicroTlb)
     }
 }
 
+// TLBIs by address in the micro-TLB alone (IOTLB off): a port holding one stream is
+// invalidated by probing the named pages, a port holding two by scanning; both remove exactly
+// the entries the TLBI names (4.4.2.3), including a 2MB block named by an address inside it,
+// and stale entries stay stale until then.
+TEST(TlbTags, MicroTlbInvalidationByAddress)
+{
+    for (bool two_streams : {false, true}) {
+        SCOPED_TRACE(two_streams ? "two streams on the port" : "one stream on the port");
+        smmu_config_t c = smmu_config_default();
+        c.iotlb.entries = 0;
+        Rig r(c);
+        Stream& a = r.s1_stream(1, 1, 1);
+        Stream& b = r.s1_stream(2, 2, 1);
+        const uint64_t blk = 0x40000000;  // 1GB-aligned region of 2MB blocks
+        for (unsigned i = 0; i < 4; i++)
+            a.pt().map(V1 + i * 0x1000u, 0x80000000 + i * 0x1000u);
+        a.pt().map(blk, 0x90000000, 2);
+        b.pt().map(V1, 0xA0000000);
+        for (unsigned i = 0; i < 4; i++) {
+            EXPECT_TRUE(Walked(r.xlate(1, V1 + i * 0x1000u), 0x80000000 + i * 0x1000u));
+        }
+        EXPECT_TRUE(Walked(r.xlate(1, blk + 0x1000), 0x90001000));
+        if (two_streams) {
+            EXPECT_TRUE(Walked(r.xlate(2, V1), 0xA0000000));
+        }
+        // new tables; the micro-TLB keeps the old translations until invalidated
+        for (unsigned i = 0; i < 4; i++)
+            a.pt().map(V1 + i * 0x1000u, 0x88000000 + i * 0x1000u);
+        a.pt().map(blk, 0x98000000, 2);
+        b.pt().map(V1, 0xA8000000);
+        EXPECT_TRUE(Cached(r.xlate(1, V1 + 0x2000), 0x80002000)) << "stale until a TLBI";
+        r.submit({cmd::tlbi_nh_va(1, 1, V1 + 0x1000, true)});
+        EXPECT_TRUE(Walked(r.xlate(1, V1 + 0x1000), 0x88001000)) << "the page named";
+        for (unsigned i : {0u, 2u, 3u}) {
+            EXPECT_TRUE(Cached(r.xlate(1, V1 + i * 0x1000u), 0x80000000 + i * 0x1000u)) << i;
+        }
+        EXPECT_TRUE(Cached(r.xlate(1, blk + 0x1000), 0x90001000));
+        r.submit({cmd::tlbi_nh_va(1, 1, blk + 0x123000, true)});
+        EXPECT_TRUE(Walked(r.xlate(1, blk + 0x1000), 0x98001000)) << "the block holding the VA";
+        if (two_streams) {
+            EXPECT_TRUE(Cached(r.xlate(2, V1), 0xA0000000)) << "other ASID: same VA survives";
+            r.submit({cmd::tlbi_nh_va(1, 2, V1, true)});
+            EXPECT_TRUE(Walked(r.xlate(2, V1), 0xA8000000));
+        }
+        EXPECT_TRUE(Cached(r.xlate(1, V1), 0x80000000)) << "ASID 2's TLBI leaves ASID 1";
+        r.submit({cmd::tlbi_nh_asid(1, 1)});
+        for (unsigned i = 0; i < 4; i++) {
+            EXPECT_TRUE(Walked(r.xlate(1, V1 + i * 0x1000u), 0x88000000 + i * 0x1000u)) << i;
+        }
+    }
+}
+
 // 3.17.1: "The SMMU only matches global TLB entries ... against lookups from the same
 // StreamWorld and ASID set (ASET). Global TLB entries with ASET == 0 do not match lookups
 // through configurations with ASET == 1" (and vice versa). A and C (ASET 0) share a global
@@ -183,12 +235,9 @@ TEST(TlbTags, TlbiIgnoresAset)
 namespace cache_test {
 namespace {
 
-// Model design question (not architecture; see the report): the micro-TLB is filled by walks
-// only, so an entry the micro-TLB evicted is served by the IOTLB from then on and never comes
-// back to the micro-TLB while the IOTLB holds it. Here pages 0..7 are evicted from a 32-entry
-// micro-TLB by pages 8..39; afterwards a loop over pages 0..7 (a working set 4x smaller than
-// the micro-TLB) would be expected to hit the micro-TLB after one IOTLB hit per page.
-// Disabled until the model refills the micro-TLB on IOTLB hits.
+// The micro-TLB is refilled from IOTLB hits, as a TBU is from its TCU: pages 0..7 are
+// evicted from a 32-entry micro-TLB by pages 8..39; afterwards a loop over pages 0..7 (a
+// working set 4x smaller than the micro-TLB) hits the micro-TLB after one IOTLB hit per page.
 TEST(TlbTags, MicroTlbRefilledFromIotlbHits)
 {
     Rig r(default_config());
