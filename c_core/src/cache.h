@@ -68,7 +68,7 @@ typedef struct tlb_entry {
     uint8_t gshift;     /* granule of that stage */
     uint8_t s2level, s2gshift; /* stage-2 leaf (nested entries) */
     uint8_t attr;       /* output memory type, MAIR encoding */
-    uint8_t fperm[8];   /* micro-TLB only: smmu_fast_t.perm for this entry (translate.c) */
+    uint64_t fperm;     /* micro-TLB only: smmu_fast_t.perm for this entry (translate.c) */
     uint32_t sid;       /* micro-TLB only: StreamID */
     uint32_t ssid_tag;  /* micro-TLB only: SubstreamID | bit 31 = SSV */
     uint64_t ipa_mask;  /* nested: size-1 of the stage-2 leaf the entry came from */
@@ -92,7 +92,8 @@ static inline unsigned hot_shift(const tlb_hot_t *h)
 
 struct smmu_tlb;
 struct smmu_tlb *tlb_create(smmu_t *smmu, const smmu_cache_geom_t *g);
-struct smmu_tlb *utlb_create(smmu_t *smmu, const smmu_cache_geom_t *g);
+/* A micro-TLB; fast is its port's fast entry, dropped whenever the entry it mirrors is. */
+struct smmu_tlb *utlb_create(smmu_t *smmu, const smmu_cache_geom_t *g, smmu_fast_t *fast);
 /* The full entry behind a hot slot: tlb_cold() in tlb_inline.h. */
 void tlb_destroy(smmu_t *smmu, struct smmu_tlb *t);
 void tlb_flush(smmu_t *smmu, struct smmu_tlb *t);
@@ -105,9 +106,6 @@ tlb_hot_t *tlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t as
 /* The same without statistics or replacement state; tlb_hit_count() accounts a hit. */
 tlb_hot_t *tlb_find(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid);
 void tlb_hit_count(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st);
-/* Micro-TLB lookup: tagged by StreamID and SubstreamID. */
-tlb_hot_t *utlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t sid, uint32_t ssid_tag,
-                       smmu_cache_stats_t *st);
 /* Insert (replacing an entry with the same tags if present); returns its entry number. */
 uint32_t tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st);
 /* Replacement-state touch of a micro-TLB entry hit through the fast path. */
@@ -209,7 +207,7 @@ void stats_streams_free(smmu_t *smmu);
 /* The per-StreamID statistics of sid, or NULL when it is not tracked. The tracks live in
  * one array allocated once, so the pointer stays valid while the stream is tracked
  * (smmu_stats_track_stream() bumps smmu->epoch, which drops the fast entries holding it). */
-struct smmu_stream_track *stats_stream_find(const smmu_t *smmu, uint32_t sid);
+struct smmu_stream_track *stats_stream_find(smmu_t *smmu, uint32_t sid);
 /* A same-page hit of a tracked stream (translate.c). */
 void stats_stream_utlb_hit(struct smmu_stream_track *t);
 

@@ -175,14 +175,15 @@ typedef struct smmu_fast {
     uint32_t sid, ssid_tag;
     uint32_t idx;          /* micro-TLB entry number (replacement state) */
     struct smmu_stream_track *track; /* per-StreamID statistics of sid, or NULL */
-    uint8_t attr;
-    uint8_t perm[8];       /* by FAST_CLASS(): 0 when the access is not allowed, else
+    uint64_t perm;         /* byte FAST_CLASS(): 0 when the access is not allowed, else
                               FAST_OK | the SMMU_PERM_* granted (PRIVCFG/INSTCFG applied) */
+    uint8_t attr;
 } smmu_fast_t;
 /* Raw access class of a transaction: write << 2 | instr << 1 | priv (instr is ignored for
  * writes, so classes 6 and 7 behave as 4 and 5). */
 #define FAST_CLASS(t) ((unsigned)(t)->write << 2 | (unsigned)(t)->instr << 1 | (unsigned)(t)->priv)
 #define FAST_OK 0x80u
+#define FAST_PERM(perm, cls) ((unsigned)((perm) >> (8u * (cls))) & 0xFFu)
 
 /** Per-port configuration memo: the decoded STE/CD (in the configuration cache) of the
  *  last stream seen on the port, valid while the configuration cache is unchanged. A memo
@@ -267,6 +268,9 @@ struct smmu {
     uint64_t fast_hits;         /* same-page hits: translations, utlb lookups and hits */
     struct smmu_stream_track *streams;  /* per-StreamID statistics */
     unsigned nstreams;
+    struct smmu_stream_track *track_last; /* stats.c: the last track found (or NULL) */
+    uint32_t track_last_sid;    /* ... and its StreamID */
+    bool track_last_valid;
 
     bool trace;
     bool warned_secure;         /* SMMU_LOG_UNIMP for Secure transactions logged once */

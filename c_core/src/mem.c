@@ -162,6 +162,16 @@ smmu_mem_result_t mem_read_dwords(smmu_t *smmu, uint64_t pa, uint64_t *dw, unsig
 {
     uint8_t b[64];
     assert(n <= 8);
+    const smmu_dmi_t *d = dmi_find(smmu, pa, 8u * n);
+    if (d) { /* commands, STEs, CDs inside a direct-pointer region: no staging buffer */
+        const uint8_t *src = d->ptr + (pa - d->lo);
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t v;
+            memcpy(&v, src + 8 * i, 8);
+            dw[i] = from_le64(v);
+        }
+        return SMMU_MEM_OK;
+    }
     smmu_mem_result_t r = mem_read(smmu, pa, b, 8u * n, k);
     if (r != SMMU_MEM_OK)
         return r;

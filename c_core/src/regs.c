@@ -108,8 +108,10 @@ static void cr0_write(smmu_t *s, uint32_t val)
          * updated first, so a transaction the host re-issues from stall_done sees SMMUEN = 0 */
         stall_terminate_all(s);
     }
-    if (changed & (REG_MASK(CR0, SMMUEN) | REG_MASK(CR0, ATSCHK)))
+    if (changed & (REG_MASK(CR0, SMMUEN) | REG_MASK(CR0, ATSCHK))) {
+        s->epoch++; /* the fast paths do not look at SMMUEN: drop their entries */
         smmu_invalidate_notify(s, SMMU_INVAL_ALL, 0, 0, 0);
+    }
     if ((changed & REG_MASK(CR0, EVENTQEN)) && (nv & REG_MASK(CR0, EVENTQEN)))
         stall_retry_records(s); /* stall records waiting for a writable queue */
     if ((changed & REG_MASK(CR0, CMDQEN)) && (nv & REG_MASK(CR0, CMDQEN)))
@@ -124,8 +126,10 @@ static void gbpa_write(smmu_t *s, uint32_t val)
         return;
     uint32_t m = (uint32_t)(defined_bits(SMMU_OFF_GBPA) & ~REG_MASK(GBPA, UPDATE));
     s->r.gbpa = val & m;
-    if (!smmu_enabled(s))
+    if (!smmu_enabled(s)) {
+        s->epoch++;
         smmu_invalidate_notify(s, SMMU_INVAL_ALL, 0, 0, 0);
+    }
 }
 
 /* GERRORN (6.3.20): acknowledging errors by toggling them back. */

@@ -391,7 +391,7 @@ static smmu_status_t create_parts(smmu_t *s)
     if ((s->cfg.iotlb.entries && !s->iotlb) || !s->utlb || !s->fast || !s->memo)
         return SMMU_E_NOMEM;
     for (unsigned i = 0; i < s->cfg.num_ports; i++) {
-        s->utlb[i] = utlb_create(s, &s->cfg.utlb);
+        s->utlb[i] = utlb_create(s, &s->cfg.utlb, &s->fast[i]);
         if (s->cfg.utlb.entries && !s->utlb[i])
             return SMMU_E_NOMEM;
     }
@@ -479,7 +479,8 @@ size_t smmu_config_footprint(const smmu_config_t *cfg)
 
 void smmu_invalidate_notify(smmu_t *smmu, int scope, uint32_t sid, uint64_t addr, uint64_t size)
 {
-    smmu->epoch++;
+    /* The fast entries need no epoch bump here: each is dropped with the micro-TLB entry it
+     * copies (tlb.c), and every TLBI and CFGI removes those through the micro-TLBs. */
     if (!smmu->ops.invalidated)
         return;
     smmu_inval_t inv;

@@ -32,14 +32,26 @@ void stats_streams_free(smmu_t *smmu)
     smmu_free(smmu, smmu->streams, sizeof(*smmu->streams) * SMMU_MAX_TRACKED_STREAMS);
     smmu->streams = NULL;
     smmu->nstreams = 0;
+    smmu->track_last_valid = false;
 }
 
-struct smmu_stream_track *stats_stream_find(const smmu_t *smmu, uint32_t sid)
+static struct smmu_stream_track *track_search(const smmu_t *smmu, uint32_t sid)
 {
     for (unsigned i = 0; i < smmu->nstreams; i++)
         if (smmu->streams[i].used && smmu->streams[i].sid == sid)
             return &smmu->streams[i];
     return NULL;
+}
+
+/* Remembers the last answer: translations come in runs from one stream. */
+struct smmu_stream_track *stats_stream_find(smmu_t *smmu, uint32_t sid)
+{
+    if (smmu->track_last_valid && smmu->track_last_sid == sid)
+        return smmu->track_last;
+    smmu->track_last = track_search(smmu, sid);
+    smmu->track_last_sid = sid;
+    smmu->track_last_valid = true;
+    return smmu->track_last;
 }
 
 void stats_stream_utlb_hit(struct smmu_stream_track *t)
@@ -50,8 +62,9 @@ void stats_stream_utlb_hit(struct smmu_stream_track *t)
 
 smmu_status_t smmu_stats_track_stream(smmu_t *smmu, uint32_t sid, bool on)
 {
-    struct smmu_stream_track *t = stats_stream_find(smmu, sid);
+    struct smmu_stream_track *t = track_search(smmu, sid);
     smmu->epoch++; /* the fast entries remember which track counts their stream */
+    smmu->track_last_valid = false;
     if (!on) {
         if (t)
             t->used = false;
@@ -83,7 +96,7 @@ smmu_status_t smmu_stats_track_stream(smmu_t *smmu, uint32_t sid, bool on)
 
 smmu_status_t smmu_stream_stats_get(const smmu_t *smmu, uint32_t sid, smmu_stream_stats_t *out)
 {
-    const struct smmu_stream_track *t = stats_stream_find(smmu, sid);
+    const struct smmu_stream_track *t = track_search(smmu, sid);
     if (!t)
         return SMMU_E_NOTFOUND;
     *out = t->st;

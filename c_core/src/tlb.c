@@ -60,6 +60,7 @@ static struct smmu_tlb *tlb_new(smmu_t *smmu, const smmu_cache_geom_t *g, bool m
         return NULL;
     t->n = g->entries;
     t->micro = micro;
+    t->fast = NULL;
     t->slot_bits = slot_bits_for(g->entries);
     t->slot_mask = (1u << t->slot_bits) - 1;
     t->slots = smmu_alloc(smmu, sizeof(tlb_slot_t) << t->slot_bits);
@@ -80,9 +81,12 @@ struct smmu_tlb *tlb_create(smmu_t *smmu, const smmu_cache_geom_t *g)
     return tlb_new(smmu, g, false);
 }
 
-struct smmu_tlb *utlb_create(smmu_t *smmu, const smmu_cache_geom_t *g)
+struct smmu_tlb *utlb_create(smmu_t *smmu, const smmu_cache_geom_t *g, smmu_fast_t *fast)
 {
-    return tlb_new(smmu, g, true);
+    struct smmu_tlb *t = tlb_new(smmu, g, true);
+    if (t)
+        t->fast = fast;
+    return t;
 }
 
 void tlb_destroy(smmu_t *smmu, struct smmu_tlb *t)
@@ -99,11 +103,14 @@ void tlb_flush(smmu_t *smmu, struct smmu_tlb *t)
         return;
     memset(t->slots, 0, sizeof(tlb_slot_t) << t->slot_bits);
     memset(t->e, 0, sizeof(tlb_entry_t) * t->n);
+    if (t->fast)
+        t->fast->epoch = 0;
     memset(t->live, 0, sizeof(uint64_t) * live_words(t->n));
     memset(t->shift_count, 0, sizeof t->shift_count);
     t->shifts = 0;
     t->globals = 0;
     t->used = 0;
+    memset(t->kclass, 0, sizeof t->kclass);
     t->nkeys = 0;
     t->keys_lost = false;
     cpol_reset(&t->pol, smmu->cfg.seed);
@@ -164,20 +171,6 @@ tlb_hot_t *tlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t as
     return NULL;
 }
 
-tlb_hot_t *utlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t sid, uint32_t ssid_tag,
-                         smmu_cache_stats_t *st)
-{
-    st->lookups++;
-    for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
-        unsigned s = (unsigned)__builtin_ctzll(sh);
-        tlb_slot_t *x = probe(t, (va & ~((UINT64_C(1) << s) - 1)) | s, sid, ssid_tag);
-        if (x)
-            return hit(t, x, st);
-    }
-    st->misses++;
-    return NULL;
-}
-
 /* Remove the slot at pos (linear probing: shift later members of the cluster back). */
 static void slot_delete(struct smmu_tlb *t, uint32_t pos)
 {
@@ -196,6 +189,12 @@ static void slot_delete(struct smmu_tlb *t, uint32_t pos)
         }
     }
     memset(&t->slots[hole], 0, sizeof t->slots[hole]);
+}
+
+/* IOTLB: the context class of an entry (kind, regime, ASET; not the VMID). */
+static unsigned kclass_of(uint32_t ctx)
+{
+    return ((ctx >> CTX_REGIME_SHIFT) & 15u) | ((ctx & CTX_ASET) ? 16u : 0u);
 }
 
 /* Micro-TLB key bookkeeping (entry_link / entry_drop). */
@@ -234,11 +233,15 @@ static void entry_drop(struct smmu_tlb *t, uint32_t i, bool refill)
     if (e->flags & TLBF_GLOBAL)
         t->globals--;
     if (t->micro) {
+        if (t->fast->idx == i)
+            t->fast->epoch = 0; /* the port's fast entry was a copy of this one */
         key_del(t, e->sid, e->ssid_tag);
         if (t->used == 1) { /* empty now: every key is known again */
             t->nkeys = 0;
             t->keys_lost = false;
         }
+    } else {
+        t->kclass[kclass_of(e->ctx)]--;
     }
     t->used--;
     e->flags = 0;
@@ -287,6 +290,8 @@ static void entry_link(struct smmu_tlb *t, uint32_t i)
     t->used++;
     if (t->micro)
         key_add(t, e->sid, e->ssid_tag);
+    else
+        t->kclass[kclass_of(e->ctx)]++;
     if (t->shift_count[e->shift]++ == 0)
         t->shifts |= UINT64_C(1) << e->shift;
     if (e->flags & TLBF_GLOBAL)
@@ -402,6 +407,15 @@ static bool inv_by_probe(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_st
     unsigned n2 = 0, n1 = t->micro ? micro_keys(t, k1, k2, &n2) : inv_keys(inv, k1, k2, &n2);
     if (!n1)
         return false;
+    if (!t->micro) { /* only the contexts and the global key the IOTLB holds entries of */
+        unsigned m = 0;
+        for (unsigned a = 0; a < n1; a++)
+            if (t->kclass[kclass_of(k1[a])])
+                k1[m++] = k1[a];
+        n1 = m;
+        if (!t->globals && n2 == 2)
+            n2 = 1; /* k2[1] is TLB_K2_GLOBAL */
+    }
     uint64_t cost = 0;
     for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
         unsigned s = (unsigned)__builtin_ctzll(sh);

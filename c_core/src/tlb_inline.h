@@ -33,7 +33,9 @@ struct smmu_tlb {
     uint64_t shifts;       /* bit s set: entries of size 2^s present */
     uint32_t globals;      /* entries with TLBF_GLOBAL */
     uint32_t used;         /* valid entries */
+    uint32_t kclass[32];   /* IOTLB: valid entries per kclass_of(ctx), for TLBIs by address */
     bool micro;            /* keyed by StreamID/SubstreamID */
+    smmu_fast_t *fast;     /* micro: the port's fast entry (a copy of one of our entries) */
     bool keys_lost;        /* micro: more distinct keys than keys[] since it was last empty */
     uint32_t nkeys;
     utlb_key_t keys[UTLB_KEYS]; /* micro: the keys of the valid entries, with their counts */

@@ -632,13 +632,14 @@ static SMMU_ALWAYS_INLINE void fast_set(smmu_t *s, smmu_fast_t *f, const tlb_hot
     f->idx = h->idx;
     f->track = s->streams ? stats_stream_find(s, e->sid) : NULL;
     f->attr = h->attr;
-    memcpy(f->perm, e->fperm, sizeof f->perm);
+    f->perm = e->fperm;
     f->epoch = s->epoch;
 }
 
 /* smmu_fast_t.perm from the allowed access classes (bit c for class c) and the
- * permissions granted unprivileged (even classes) and privileged (odd classes). */
-static void fast_perms(uint8_t out[8], unsigned allowed, unsigned perm_u, unsigned perm_p)
+ * permissions granted unprivileged (even classes) and privileged (odd classes): byte c is
+ * FAST_OK | the permissions of class c when it is allowed, else 0. */
+static uint64_t fast_perms(unsigned allowed, unsigned perm_u, unsigned perm_p)
 {
     /* spread bit c of allowed to byte c, then make each such byte 0xFF */
     uint64_t x = allowed & 0xFFu;
@@ -647,9 +648,7 @@ static void fast_perms(uint8_t out[8], unsigned allowed, unsigned perm_u, unsign
     x = (x | (x << 7)) & UINT64_C(0x0101010101010101);
     uint64_t even = (FAST_OK | perm_u) * UINT64_C(0x0001000100010001);
     uint64_t odd = (FAST_OK | perm_p) * UINT64_C(0x0100010001000100);
-    uint64_t v = (x * 0xFFu) & (even | odd);
-    for (unsigned c = 0; c < 8; c++)
-        out[c] = (uint8_t)(v >> (8 * c));
+    return (x * 0xFFu) & (even | odd);
 }
 
 static void utlb_fill(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, unsigned pc,
@@ -666,9 +665,9 @@ static void utlb_fill(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, un
     e.sid = t->stream_id;
     e.ssid_tag = SSID_TAG(t->ssv, t->substream_id);
     e.flags = (uint8_t)((e.flags & 0x0Fu) | (pc << TLBF_PRIVCFG_SHIFT) | (ic << TLBF_INSTCFG_SHIFT));
-    fast_perms(e.fperm, allowed_classes(s, e.perm1, e.perm2, pc, ic),
-               out_perm(e.perm1, e.perm2, pc >= 2 ? pc == 3 : false),
-               out_perm(e.perm1, e.perm2, pc >= 2 ? pc == 3 : true));
+    e.fperm = fast_perms(allowed_classes(s, e.perm1, e.perm2, pc, ic),
+                         out_perm(e.perm1, e.perm2, pc >= 2 ? pc == 3 : false),
+                         out_perm(e.perm1, e.perm2, pc >= 2 ? pc == 3 : true));
     uint32_t i = tlb_insert(u, &e, &s->stats.utlb);
     /* the new entry is the micro-TLB's most recently used: the fast entry follows it (the
      * insertion may have evicted the one it had) */
@@ -1236,22 +1235,33 @@ static SMMU_ALWAYS_INLINE bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xl
     unsigned cls = FAST_CLASS(t);
     smmu_fast_t *f = &s->fast[port];
     if (f->epoch == s->epoch && f->sid == t->stream_id && f->ssid_tag == tag &&
-        (t->iova & f->nmask) == f->va && f->perm[cls]) {
+        (t->iova & f->nmask) == f->va && FAST_PERM(f->perm, cls)) {
         s->stats.utlb.lookups++;
         s->stats.utlb.hits++;
         fast_touch(s, port, f);
     } else {
-        tlb_hot_t *h = utlb_lookup(u, t->iova, t->stream_id, tag, &s->stats.utlb);
-        if (!h)
+        /* the micro-TLB lookup: the key hash once for every mapping size */
+        uint64_t kmix = tlb_kmix(t->stream_id, tag);
+        tlb_hot_t *h = NULL;
+        for (uint64_t sh = u->shifts; sh && !h; sh &= sh - 1) {
+            unsigned sz = (unsigned)__builtin_ctzll(sh);
+            h = tlb_probe_k(u, (t->iova & ~((UINT64_C(1) << sz) - 1)) | sz, kmix, t->stream_id, tag);
+        }
+        s->stats.utlb.lookups++;
+        if (!h) {
+            s->stats.utlb.misses++;
             return false;
+        }
+        s->stats.utlb.hits++;
+        cpol_touch_idx(&u->pol, h->idx);
         const tlb_entry_t *e = tlb_cold(u, h);
-        if (!e->fperm[cls]) {
+        if (!FAST_PERM(e->fperm, cls)) {
             f->epoch = 0; /* the entry hit is now the most recently used, not f's */
             return false; /* the slow path reports the fault (or does the dirty update) */
         }
         fast_set(s, f, h, e, t->iova);
     }
-    fast_out(f, f->perm[cls], t->iova, o);
+    fast_out(f, FAST_PERM(f->perm, cls), t->iova, o);
     return true;
 }
 
@@ -1341,7 +1351,7 @@ static SMMU_ALWAYS_INLINE bool same_page(smmu_t *s, const smmu_txn_t *t, smmu_xl
 {
     unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
     const smmu_fast_t *f = &s->fast[port];
-    unsigned p = f->perm[FAST_CLASS(t)];
+    unsigned p = FAST_PERM(f->perm, FAST_CLASS(t));
     if (SMMU_UNLIKELY((t->iova & f->nmask) != f->va || t->stream_id != f->sid ||
                       SSID_TAG(t->ssv, t->substream_id) != f->ssid_tag ||
                       f->epoch != s->epoch || !p || (t->flags | (unsigned)t->atype) != 0 ||

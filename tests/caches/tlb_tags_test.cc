@@ -189,6 +189,42 @@ TEST(TlbTags, MicroTlbInvalidationByAddress)
     }
 }
 
+// The same-page fast path copies one micro-TLB entry: a TLBI of another page leaves it, a
+// TLBI of its page, a CFGI of its stream and clearing SMMUEN (6.3.9) all end it.
+TEST(TlbTags, SamePageEntryLivesAndDiesWithItsMicroTlbEntry)
+{
+    Rig r(default_config());
+    Stream& a = r.s1_stream(1, 1, 1);
+    a.pt().map(V1, 0x80000000);
+    a.pt().map(V1 + 0x1000, 0x80001000);
+    EXPECT_TRUE(Walked(r.xlate(1, V1 + 0x1000), 0x80001000));
+    EXPECT_TRUE(Walked(r.xlate(1, V1), 0x80000000));
+    EXPECT_EQ(r.xlate(1, V1 + 8).hit, SMMU_HIT_UTLB);
+    a.pt().map(V1, 0x90000000);
+    a.pt().map(V1 + 0x1000, 0x90001000);
+    r.submit({cmd::tlbi_nh_va(1, 1, V1 + 0x1000, true)});
+    smmu_xlate_t x = r.xlate(1, V1 + 16);
+    EXPECT_TRUE(Cached(x, 0x80000010)) << "another page's TLBI leaves the entry";
+    EXPECT_EQ(x.hit, SMMU_HIT_UTLB);
+    r.submit({cmd::tlbi_nh_va(1, 1, V1, true)});
+    EXPECT_TRUE(Walked(r.xlate(1, V1 + 24), 0x90000018)) << "its own page's TLBI ends it";
+    EXPECT_EQ(r.xlate(1, V1 + 32).hit, SMMU_HIT_UTLB);
+    // CFGI_STE drops the stream's micro-TLB entries (and so the fast entry); the IOTLB,
+    // tagged by ASID and VMID, keeps the translation (4.3.1)
+    r.submit({cmd::cfgi_ste(1, true)});
+    x = r.xlate(1, V1 + 40);
+    EXPECT_TRUE(Cached(x, 0x90000028)) << describe(x);
+    EXPECT_EQ(x.hit, SMMU_HIT_IOTLB) << "CFGI_STE of its stream ends it";
+    EXPECT_EQ(r.xlate(1, V1 + 48).hit, SMMU_HIT_UTLB);
+    // SMMUEN = 0 (CR0 at 0x20, 6.3.9): incoming transactions follow GBPA, cached or not
+    uint64_t cr0 = 0;
+    ASSERT_EQ(smmu_mmio_read(r.s(), 0x20, 4, &cr0), SMMU_OK);
+    ASSERT_EQ(smmu_mmio_write(r.s(), 0x20, 4, cr0 & ~uint64_t{1}), SMMU_OK);
+    x = r.xlate(1, V1 + 56);
+    EXPECT_NE(x.hit, SMMU_HIT_UTLB);
+    EXPECT_NE(x.status, SMMU_XLATE_OK) << describe(x);
+}
+
 // 3.17.1: "The SMMU only matches global TLB entries ... against lookups from the same
 // StreamWorld and ASID set (ASET). Global TLB entries with ASET == 0 do not match lookups
 // through configurations with ASET == 1" (and vice versa). A and C (ASET 0) share a global
