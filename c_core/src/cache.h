@@ -208,7 +208,11 @@ void stats_streams_free(smmu_t *smmu);
  * one array allocated once, so the pointer stays valid while the stream is tracked
  * (smmu_stats_track_stream() bumps smmu->epoch, which drops the fast entries holding it). */
 struct smmu_stream_track *stats_stream_find(smmu_t *smmu, uint32_t sid);
-/* A same-page hit of a tracked stream (translate.c). */
-void stats_stream_utlb_hit(struct smmu_stream_track *t);
+/* One tracked StreamID (stats.c); visible so that the same-page path counts inline. */
+struct smmu_stream_track {
+    uint32_t sid;
+    bool used;
+    smmu_stream_stats_t st;
+};
 
 #endif /* SMMUV3_SRC_CACHE_H */

@@ -4,11 +4,6 @@
 
 #define SMMU_MAX_TRACKED_STREAMS 1024
 
-struct smmu_stream_track {
-    uint32_t sid;
-    bool used;
-    smmu_stream_stats_t st;
-};
 
 void smmu_stats_get(const smmu_t *smmu, smmu_stats_t *out)
 {
@@ -52,12 +47,6 @@ struct smmu_stream_track *stats_stream_find(smmu_t *smmu, uint32_t sid)
     smmu->track_last_sid = sid;
     smmu->track_last_valid = true;
     return smmu->track_last;
-}
-
-void stats_stream_utlb_hit(struct smmu_stream_track *t)
-{
-    t->st.translations++;
-    t->st.utlb_hits++;
 }
 
 smmu_status_t smmu_stats_track_stream(smmu_t *smmu, uint32_t sid, bool on)

@@ -1210,7 +1210,7 @@ static bool memo_path(xctx_t *x, unsigned port)
 static SMMU_ALWAYS_INLINE void fast_touch(smmu_t *s, unsigned port, const smmu_fast_t *f)
 {
     if (SMMU_UNLIKELY(s->cfg.utlb.policy == SMMU_POLICY_LFU))
-        utlb_touch(s->utlb[port], f->idx);
+        s->utlb[port]->pol.meta[f->idx]++; /* cpol_touch() of an LFU entry, without a call */
 }
 
 static SMMU_ALWAYS_INLINE void fast_out(const smmu_fast_t *f, unsigned p, uint64_t iova,
@@ -1358,8 +1358,10 @@ static SMMU_ALWAYS_INLINE bool same_page(smmu_t *s, const smmu_txn_t *t, smmu_xl
                       s->pmcg_on))
         return false;
     s->fast_hits++;
-    if (SMMU_UNLIKELY(f->track != NULL))
-        stats_stream_utlb_hit(f->track);
+    if (SMMU_UNLIKELY(f->track != NULL)) {
+        f->track->st.translations++;
+        f->track->st.utlb_hits++;
+    }
     fast_touch(s, port, f);
     fast_out(f, p, t->iova, o);
     o->recorded = false;

@@ -225,6 +225,25 @@ TEST(TlbTags, SamePageEntryLivesAndDiesWithItsMicroTlbEntry)
     EXPECT_NE(x.status, SMMU_XLATE_OK) << describe(x);
 }
 
+// Same-page hits are micro-TLB hits for the replacement policy too: with LFU they count as
+// uses, so the entry hit four times outlives the one hit once.
+TEST(TlbTags, SamePageHitsCountForLfu)
+{
+    smmu_config_t c = smmu_config_default();
+    c.utlb = {2, 2, SMMU_POLICY_LFU};
+    Rig r(c);
+    Stream& a = r.s1_stream(1, 1, 1);
+    for (unsigned i = 0; i < 3; i++)
+        a.pt().map(V1 + i * 0x1000u, 0x80000000 + i * 0x1000u);
+    EXPECT_TRUE(Walked(r.xlate(1, V1), 0x80000000));
+    for (unsigned k = 1; k <= 3; k++)
+        EXPECT_EQ(r.xlate(1, V1 + 8 * k).hit, SMMU_HIT_UTLB);  // same page: uses 2, 3, 4
+    EXPECT_TRUE(Walked(r.xlate(1, V1 + 0x1000), 0x80001000));  // use 1
+    EXPECT_TRUE(Walked(r.xlate(1, V1 + 0x2000), 0x80002000));  // evicts the least used
+    EXPECT_EQ(r.xlate(1, V1).hit, SMMU_HIT_UTLB) << "page 0 was used most";
+    EXPECT_EQ(r.xlate(1, V1 + 0x1000).hit, SMMU_HIT_IOTLB) << "page 1 was evicted";
+}
+
 // 3.17.1: "The SMMU only matches global TLB entries ... against lookups from the same
 // StreamWorld and ASID set (ASET). Global TLB entries with ASET == 0 do not match lookups
 // through configurations with ASET == 1" (and vice versa). A and C (ASET 0) share a global
