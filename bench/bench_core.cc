@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "bench_floor.h"
 #include "bench_host.h"
 
 using namespace smmuv3::drv;
@@ -97,6 +98,24 @@ void BM_Floor_DependentLoads(benchmark::State& st)
     benchmark::DoNotOptimize(sum);
 }
 BENCHMARK(BM_Floor_DependentLoads)->Arg(4)->Arg(3);
+
+// An out-of-line call with smmu_translate()'s signature that stores a fixed successful
+// result, in the same loop as BM_UtlbHit_SamePage: the floor of the same-page path.
+void BM_Floor_CallResult(benchmark::State& st)
+{
+    smmu_txn_t t{};
+    t.stream_id = 8;
+    t.iova = kIova + 0x80;
+    smmu_xlate_t x;
+    uint64_t sum = 0;
+    for (auto _ : st) {
+        t.iova ^= 0x40;
+        bench::floor_call_result(nullptr, &t, &x);
+        sum += x.pa;
+    }
+    benchmark::DoNotOptimize(sum);
+}
+BENCHMARK(BM_Floor_CallResult);
 
 // ---------------------------------------------------------------------------------------
 // TLB hits
