@@ -207,6 +207,14 @@ typedef struct smmu_memo {
     uint64_t rmask[2], rwant[2];
 } smmu_memo_t;
 enum { MEMO_OTHER = 0, MEMO_S1, MEMO_S2 };
+/* Memos per port, direct-mapped by StreamID (and SubstreamID): a port that carries many
+ * streams, like a PCIe root port, keeps one per stream. A simulation aid, not an
+ * architected cache: every memo hit is counted as the configuration cache hits it saves. */
+#define SMMU_MEMO_SLOTS 64u
+static inline uint32_t memo_slot(unsigned port, uint32_t sid, uint32_t ssid_tag)
+{
+    return (uint32_t)port * SMMU_MEMO_SLOTS + ((sid ^ (ssid_tag * 0x9E3779B1u)) & (SMMU_MEMO_SLOTS - 1u));
+}
 
 /** The host cookie bound to the stallable translation in progress (stall.h). */
 typedef struct stall_cookie {
@@ -250,7 +258,7 @@ struct smmu {
     struct smmu_tlb *iotlb;
     struct smmu_tlb **utlb;     /* cfg.num_ports micro-TLBs */
     smmu_fast_t *fast;          /* cfg.num_ports fast-path entries */
-    smmu_memo_t *memo;          /* cfg.num_ports configuration memos */
+    smmu_memo_t *memo;          /* cfg.num_ports * SMMU_MEMO_SLOTS configuration memos */
     struct smmu_cfgc *cfgc;
     struct smmu_walkc *walkc;
     struct smmu_stalls *stalls;

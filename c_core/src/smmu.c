@@ -216,7 +216,7 @@ static uint64_t footprint_of(const smmu_config_t *cfg)
     uint64_t n = sizeof(smmu_t);
     n += tlb_footprint(&cfg->iotlb);
     n += ((uint64_t)tlb_footprint(&cfg->utlb) + sizeof(void *) + sizeof(smmu_fast_t) +
-          sizeof(smmu_memo_t)) *
+          sizeof(smmu_memo_t) * SMMU_MEMO_SLOTS) *
          cfg->num_ports;
     n += cfgc_footprint(cfg) + walkc_footprint(cfg);
     n += stall_footprint(cfg) + pmcg_footprint(cfg);
@@ -374,7 +374,7 @@ static void destroy_parts(smmu_t *s)
         smmu_free(s, s->utlb, sizeof(*s->utlb) * s->cfg.num_ports);
     }
     smmu_free(s, s->fast, sizeof(*s->fast) * s->cfg.num_ports);
-    smmu_free(s, s->memo, sizeof(*s->memo) * s->cfg.num_ports);
+    smmu_free(s, s->memo, sizeof(*s->memo) * SMMU_MEMO_SLOTS * s->cfg.num_ports);
     cfgc_destroy(s, s->cfgc);
     walkc_destroy(s, s->walkc);
     stall_destroy(s);
@@ -387,7 +387,7 @@ static smmu_status_t create_parts(smmu_t *s)
     s->iotlb = tlb_create(s, &s->cfg.iotlb);
     s->utlb = smmu_alloc(s, sizeof(*s->utlb) * s->cfg.num_ports);
     s->fast = smmu_alloc(s, sizeof(*s->fast) * s->cfg.num_ports);
-    s->memo = smmu_alloc(s, sizeof(*s->memo) * s->cfg.num_ports);
+    s->memo = smmu_alloc(s, sizeof(*s->memo) * SMMU_MEMO_SLOTS * s->cfg.num_ports);
     if ((s->cfg.iotlb.entries && !s->iotlb) || !s->utlb || !s->fast || !s->memo)
         return SMMU_E_NOMEM;
     for (unsigned i = 0; i < s->cfg.num_ports; i++) {
@@ -464,10 +464,10 @@ void smmu_reset(smmu_t *smmu)
     smmu->atc_pending = 0;
     smmu->atc_timeout = false;
     smmu->epoch++;
-    for (unsigned i = 0; i < smmu->cfg.num_ports; i++) {
+    for (unsigned i = 0; i < smmu->cfg.num_ports; i++)
         smmu->fast[i].epoch = 0;
+    for (unsigned i = 0; i < smmu->cfg.num_ports * SMMU_MEMO_SLOTS; i++)
         smmu->memo[i].gen = 0;
-    }
 }
 
 size_t smmu_config_footprint(const smmu_config_t *cfg)

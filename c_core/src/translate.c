@@ -991,7 +991,8 @@ static void slow_path(xctx_t *x, unsigned port)
     if (!get_config(x, &stebuf, &cdbuf))
         return;
     if (!x->debug && cfgc_cached(s, x->ste) && (!x->cd || cfgc_cached(s, x->cd))) {
-        smmu_memo_t *m = &s->memo[port];
+        smmu_memo_t *m = &s->memo[memo_slot(port, x->txn->stream_id,
+                                            SSID_TAG(x->txn->ssv, x->txn->substream_id))];
         m->sid = x->txn->stream_id;
         m->ssid_tag = SSID_TAG(x->txn->ssv, x->txn->substream_id);
         m->ste = x->ste;
@@ -1187,14 +1188,15 @@ static SMMU_ALWAYS_INLINE bool iotlb_fast(smmu_t *s, const smmu_txn_t *t, smmu_x
     return true;
 }
 
-/* The port's configuration memo: skips the configuration lookups for a repeated stream. */
+/* The stream's configuration memo (one per port and StreamID slot): skips the configuration
+ * lookups for a stream seen before. */
 static bool memo_path(xctx_t *x, unsigned port)
 {
     smmu_t *s = x->s;
     const smmu_txn_t *t = x->txn;
-    smmu_memo_t *m = &s->memo[port];
-    if (m->gen != s->cfg_gen || m->sid != t->stream_id ||
-        m->ssid_tag != SSID_TAG(t->ssv, t->substream_id))
+    uint32_t tag = SSID_TAG(t->ssv, t->substream_id);
+    smmu_memo_t *m = &s->memo[memo_slot(port, t->stream_id, tag)];
+    if (m->gen != s->cfg_gen || m->sid != t->stream_id || m->ssid_tag != tag)
         return false;
     memo_count_hit(s, m);
     x->out->work.cfg_hit = true;
@@ -1330,9 +1332,10 @@ static SMMU_ALWAYS_INLINE void xlate_body(smmu_t *s, const smmu_txn_t *t, smmu_x
         s->stats.translations++;
         if (utlb_path(s, t, o, port))
             return;
-        const smmu_memo_t *m = &s->memo[port];
-        if (m->gen == s->cfg_gen && m->sid == t->stream_id &&
-            m->ssid_tag == SSID_TAG(t->ssv, t->substream_id) && iotlb_fast(s, t, o, m))
+        uint32_t tag = SSID_TAG(t->ssv, t->substream_id);
+        const smmu_memo_t *m = &s->memo[memo_slot(port, t->stream_id, tag)];
+        if (m->gen == s->cfg_gen && m->sid == t->stream_id && m->ssid_tag == tag &&
+            iotlb_fast(s, t, o, m))
             return;
     } else if (!(t->flags & SMMU_TXN_DEBUG)) {
         s->stats.translations++;

@@ -244,6 +244,31 @@ TEST(TlbTags, SamePageHitsCountForLfu)
     EXPECT_EQ(r.xlate(1, V1 + 0x1000).hit, SMMU_HIT_IOTLB) << "page 1 was evicted";
 }
 
+// The configuration memos are direct-mapped by StreamID: streams 1 and 65 share a slot and
+// must keep evicting each other's memo without ever borrowing the other's context (ASID),
+// while stream 2 keeps its own; the micro-TLB is off so every hit goes through a memo.
+TEST(TlbTags, StreamsSharingAMemoSlotKeepTheirOwnContext)
+{
+    Rig r(config_no_utlb());
+    for (uint32_t sid : {1u, 2u, 65u}) {
+        Stream& st = r.s1_stream(sid, static_cast<uint16_t>(sid), 1);
+        st.pt().map(V1, 0x80000000 + sid * 0x10000u);
+    }
+    for (int round = 0; round < 3; round++)
+        for (uint32_t sid : {1u, 65u, 2u, 65u, 1u}) {
+            smmu_xlate_t x = r.xlate(sid, V1 + 8);
+            EXPECT_EQ(x.status, SMMU_XLATE_OK) << describe(x);
+            EXPECT_EQ(x.pa, 0x80000008 + sid * 0x10000u) << "stream " << sid;
+            if (round > 0) {
+                EXPECT_EQ(x.hit, SMMU_HIT_IOTLB) << "stream " << sid;
+            }
+        }
+    smmu_stats_t st = r.stats();
+    EXPECT_EQ(st.ste_cache.lookups, st.ste_cache.hits + st.ste_cache.misses);
+    EXPECT_EQ(st.ste_cache.misses, 3u) << "one STE fetch per stream";
+    EXPECT_EQ(st.ste_cache.lookups, 15u) << "every translation looked its STE up once";
+}
+
 // 3.17.1: "The SMMU only matches global TLB entries ... against lookups from the same
 // StreamWorld and ASID set (ASET). Global TLB entries with ASET == 0 do not match lookups
 // through configurations with ASET == 1" (and vice versa). A and C (ASET 0) share a global
