@@ -199,9 +199,11 @@ static uint32_t plru_victim(const cpol_t *cp, uint32_t set)
 void cpol_filled(cpol_t *cp, uint32_t set, uint32_t way)
 {
     if (cp->lru_list) {
-        if (way_valid(cp, set, way))
-            lst_unlink(cp, set, way);
-        cpol_set_valid(cp, set, way, true);
+        if (way_valid(cp, set, way)) { /* refilled in place: it moves to the front */
+            cpol_lru_list_touch(cp, set, way);
+            return;
+        }
+        cp->valid[(size_t)set * cp->vwords + way / 64] |= UINT64_C(1) << (way % 64);
         lst_push_front(cp, set, way);
         return;
     }
@@ -231,6 +233,12 @@ static uint64_t rng_next(cpol_t *cp)
 static uint32_t free_way(const cpol_t *cp, uint32_t set)
 {
     const uint64_t *v = &cp->valid[(size_t)set * cp->vwords];
+    if (cp->vwords == 1) { /* up to 64 ways: one word */
+        uint64_t freeb = ~v[0];
+        if (cp->ways < 64)
+            freeb &= (UINT64_C(1) << cp->ways) - 1;
+        return freeb ? (uint32_t)__builtin_ctzll(freeb) : cp->ways;
+    }
     for (uint32_t i = 0; i < cp->vwords; i++) {
         uint64_t freeb = ~v[i];
         if (i == cp->vwords - 1 && cp->ways % 64)

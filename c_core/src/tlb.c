@@ -266,13 +266,12 @@ static void keys_of(const struct smmu_tlb *t, const tlb_entry_t *e, uint32_t *k1
     }
 }
 
-static void entry_link(struct smmu_tlb *t, uint32_t i)
+/* Put entry i, keyed (tag, k1, k2) with hash mix = tlb_mix(tag, k1, k2), in the table. */
+static void entry_link(struct smmu_tlb *t, uint32_t i, uint64_t tag, uint32_t k1, uint32_t k2,
+                       uint64_t mix)
 {
     tlb_entry_t *e = &t->e[i];
-    uint32_t k1, k2;
-    keys_of(t, e, &k1, &k2);
-    uint64_t tag = e->va | e->shift;
-    uint32_t pos = home_slot(t, tlb_mix(tag, k1, k2));
+    uint32_t pos = home_slot(t, mix);
     while (t->slots[pos].tag != SLOT_EMPTY)
         pos = (pos + 1) & t->slot_mask;
     tlb_slot_t *s = &t->slots[pos];
@@ -303,13 +302,15 @@ uint32_t tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t
     uint32_t k1, k2;
     keys_of(t, e, &k1, &k2);
     uint64_t tag = e->va | e->shift;
-    tlb_slot_t *same = probe(t, tag, k1, k2);
+    uint64_t kmix = tlb_kmix(k1, k2);
+    uint64_t mix = (tag ^ kmix) * UINT64_C(0x9E3779B97F4A7C15); /* tlb_mix(), computed once */
+    tlb_slot_t *same = tlb_probe_k(t, tag, kmix, k1, k2);
     uint32_t i;
     if (same) {
         i = same->idx;
         entry_drop(t, i, true);
     } else {
-        uint32_t set = (uint32_t)(tlb_mix(tag, k1, k2) >> 20) & t->pol.set_mask;
+        uint32_t set = (uint32_t)(mix >> 20) & t->pol.set_mask;
         uint32_t way = cpol_victim(&t->pol, set);
         i = set * t->pol.ways + way;
         if (t->e[i].flags & TLBF_VALID) {
@@ -319,7 +320,7 @@ uint32_t tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t
     }
     t->e[i] = *e;
     t->e[i].flags |= TLBF_VALID;
-    entry_link(t, i);
+    entry_link(t, i, tag, k1, k2, mix);
     cpol_filled(&t->pol, i / t->pol.ways, i % t->pol.ways);
     st->fills++;
     return i;
