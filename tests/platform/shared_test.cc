@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Every shared Linux capture (../shared/traces/data) replays with every expected output address
-// reproduced (records.pa_mismatch == 0): core-only for all of them, and through the SystemC
+// reproduced (records.pa_mismatch == 0) and no command rejected for a nonzero RES0 bit:
+// core-only for all of them, and through the SystemC
 // platform (smmu-vp) for boot_strict, the bundled default trace and mixed_strict (three
 // devices interleaved on three ports). The TLM platform and the core-only replay give the same
 // report apart from the mode, the platform section and the host times.
@@ -32,6 +33,7 @@ TEST_P(SharedCapture, CoreOnlyReplayReproducesEveryAddress)
     const std::string name = GetParam();
     rp::RunSpec s;
     s.trace = shared(name);
+    s.cfg.cmd_res0_check = true;  // the driver keeps RES0 bits of commands zero (4.1.5)
     rp::Report r = rp::run_core(s);
     EXPECT_GT(r.n.pa_checked, 0u);
     EXPECT_EQ(r.n.pa_checked, r.n.dma);
@@ -42,6 +44,23 @@ TEST_P(SharedCapture, CoreOnlyReplayReproducesEveryAddress)
 
 INSTANTIATE_TEST_SUITE_P(Captures, SharedCapture, ::testing::ValuesIn(CAPTURES),
                          [](const auto& p) { return std::string(p.param); });
+
+// The driver model builds its commands as Linux does, with every RES0 bit zero (4.1.5): with
+// smmu_config_t.cmd_res0_check on, the bundled traces replay without a command error.
+TEST(BundledTrace, DriverCommandsKeepReservedBitsZero)
+{
+    for (const char* name : {"boot_strict.trace", "nvme_randread_qd1_strict.trace.zst"}) {
+        SCOPED_TRACE(name);
+        rp::RunSpec s;
+        s.trace = bundled(name);
+        s.cfg.cmd_res0_check = true;
+        rp::Report r = rp::run_core(s);
+        EXPECT_GT(r.stats.commands, 0u);
+        EXPECT_EQ(r.stats.cmd_errors, 0u);
+        EXPECT_EQ(r.command_errors, 0u);
+        EXPECT_EQ(r.n.pa_mismatch, 0u) << r.n.first_mismatch;
+    }
+}
 
 TEST(SharedCapture, TablesAloneReproduceVblkDd)
 {
