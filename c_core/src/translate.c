@@ -616,10 +616,7 @@ void xlate_init_tables(smmu_t *s)
             }
 }
 
-/* Fill the port's micro-TLB with a translation (from a walk or an IOTLB hit). The micro-TLB
- * is keyed by the raw input address, so only TBI-canonical addresses go in. pc/ic are the
- * STE's PRIVCFG (3 for one-privilege regimes) and INSTCFG, applied on micro-TLB hits. */
-/* The port's fast entry becomes micro-TLB entry idx (its most recently used). */
+/* Fast entry f becomes a copy of micro-TLB entry h / e, its port's most recently used. */
 static SMMU_ALWAYS_INLINE void fast_set(smmu_t *s, smmu_fast_t *f, const tlb_hot_t *h,
                                         const tlb_entry_t *e, uint64_t iova)
 {
@@ -651,6 +648,9 @@ static uint64_t fast_perms(unsigned allowed, unsigned perm_u, unsigned perm_p)
     return (x * 0xFFu) & (even | odd);
 }
 
+/* Fill the port's micro-TLB with a translation (from a walk or an IOTLB hit). The micro-TLB
+ * is keyed by the raw input address, so only TBI-canonical addresses go in. pc/ic are the
+ * STE's PRIVCFG (3 for one-privilege regimes) and INSTCFG, applied on micro-TLB hits. */
 static void utlb_fill(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, unsigned pc,
                       unsigned ic)
 {
