@@ -94,7 +94,6 @@ struct smmu_tlb;
 struct smmu_tlb *tlb_create(smmu_t *smmu, const smmu_cache_geom_t *g);
 /* A micro-TLB; fast is its port's fast entry, dropped whenever the entry it mirrors is. */
 struct smmu_tlb *utlb_create(smmu_t *smmu, const smmu_cache_geom_t *g, smmu_fast_t *fast);
-/* The full entry behind a hot slot: tlb_cold() in tlb_inline.h. */
 void tlb_destroy(smmu_t *smmu, struct smmu_tlb *t);
 void tlb_flush(smmu_t *smmu, struct smmu_tlb *t);
 size_t tlb_footprint(const smmu_cache_geom_t *g);
@@ -103,13 +102,8 @@ void tlb_reseed(struct smmu_tlb *t, uint64_t seed);
 /* IOTLB lookup: entry whose range holds va, with this ctx and (global or) asid. */
 tlb_hot_t *tlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid,
                       smmu_cache_stats_t *st);
-/* The same without statistics or replacement state; tlb_hit_count() accounts a hit. */
-tlb_hot_t *tlb_find(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid);
-void tlb_hit_count(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st);
 /* Insert (replacing an entry with the same tags if present); returns its entry number. */
 uint32_t tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st);
-/* Replacement-state touch of a micro-TLB entry hit through the fast path. */
-void utlb_touch(struct smmu_tlb *t, uint32_t idx);
 /* Remove one entry found by a lookup. */
 void tlb_remove(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st);
 

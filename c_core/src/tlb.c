@@ -122,50 +122,16 @@ void tlb_reseed(struct smmu_tlb *t, uint64_t seed)
         t->pol.rng = seed ? seed : UINT64_C(0x9E3779B97F4A7C15);
 }
 
-static inline tlb_hot_t *hit(struct smmu_tlb *t, tlb_slot_t *s, smmu_cache_stats_t *st)
-{
-    cpol_touch_idx(&t->pol, s->idx);
-    st->hits++;
-    return s;
-}
-
-void utlb_touch(struct smmu_tlb *t, uint32_t idx)
-{
-    cpol_touch_idx(&t->pol, idx);
-}
-
-tlb_hot_t *tlb_find(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid)
-{
-    for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
-        unsigned s = (unsigned)__builtin_ctzll(sh);
-        uint64_t tag = (va & ~((UINT64_C(1) << s) - 1)) | s;
-        tlb_slot_t *x = probe(t, tag, ctx, asid);
-        if (!x && t->globals)
-            x = probe(t, tag, ctx, TLB_K2_GLOBAL);
-        if (x)
-            return x;
-    }
-    return NULL;
-}
-
-void tlb_hit_count(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st)
-{
-    st->lookups++;
-    hit(t, h, st);
-}
-
 tlb_hot_t *tlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t asid,
                         smmu_cache_stats_t *st)
 {
     st->lookups++;
-    for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
-        unsigned s = (unsigned)__builtin_ctzll(sh);
-        uint64_t tag = (va & ~((UINT64_C(1) << s) - 1)) | s;
-        tlb_slot_t *x = probe(t, tag, ctx, asid);
-        if (!x && t->globals)
-            x = probe(t, tag, ctx, TLB_K2_GLOBAL);
-        if (x)
-            return hit(t, x, st);
+    tlb_slot_t *x = tlb_find_k(t, va, ctx, asid, tlb_kmix(ctx, asid),
+                               t->globals ? tlb_kmix(ctx, TLB_K2_GLOBAL) : 0, t->globals != 0);
+    if (x) {
+        cpol_touch_idx(&t->pol, x->idx);
+        st->hits++;
+        return x;
     }
     st->misses++;
     return NULL;

@@ -91,4 +91,22 @@ static inline tlb_slot_t *probe(struct smmu_tlb *t, uint64_t tag, uint32_t k1, u
     return tlb_probe_k(t, tag, tlb_kmix(k1, k2), k1, k2);
 }
 
+/* The entry whose range holds va, keyed (k1, k2) with kmix = tlb_kmix(k1, k2): one probe per
+ * mapping size present, smallest first; with global, also (k1, TLB_K2_GLOBAL), whose hash is
+ * kmix_global (IOTLB entries from nG == 0 descriptors; never for micro-TLBs). */
+static inline tlb_slot_t *tlb_find_k(struct smmu_tlb *t, uint64_t va, uint32_t k1, uint32_t k2,
+                                     uint64_t kmix, uint64_t kmix_global, bool global)
+{
+    for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
+        unsigned sz = (unsigned)__builtin_ctzll(sh);
+        uint64_t tag = (va & ~((UINT64_C(1) << sz) - 1)) | sz;
+        tlb_slot_t *x = tlb_probe_k(t, tag, kmix, k1, k2);
+        if (!x && global)
+            x = tlb_probe_k(t, tag, kmix_global, k1, TLB_K2_GLOBAL);
+        if (x)
+            return x;
+    }
+    return NULL;
+}
+
 #endif

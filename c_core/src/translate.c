@@ -1160,14 +1160,8 @@ static SMMU_ALWAYS_INLINE bool iotlb_fast(smmu_t *s, const smmu_txn_t *t, smmu_x
     } else if (key >> m->s2_ia_bits) {
         return false;
     }
-    tlb_hot_t *h = NULL;
-    for (uint64_t sh = tlb->shifts; sh && !h; sh &= sh - 1) {
-        unsigned sz = (unsigned)__builtin_ctzll(sh);
-        uint64_t tag = (key & ~((UINT64_C(1) << sz) - 1)) | sz;
-        h = tlb_probe_k(tlb, tag, m->kmix, m->ctx, m->asid);
-        if (!h && tlb->globals)
-            h = tlb_probe_k(tlb, tag, m->kmix_global, m->ctx, TLB_K2_GLOBAL);
-    }
+    tlb_hot_t *h = tlb_find_k(tlb, key, m->ctx, m->asid, m->kmix, m->kmix_global,
+                              tlb->globals != 0);
     unsigned ov = (unsigned)m->privcfg << 2 | m->instcfg;
     if (!h || !(((unsigned)(s->acls1[ov][h->perm1] & s->acls2[ov][h->perm2]) >> FAST_CLASS(t)) & 1u))
         return false;
@@ -1242,13 +1236,9 @@ static SMMU_ALWAYS_INLINE bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xl
         s->stats.utlb.hits++;
         fast_touch(s, port, f);
     } else {
-        /* the micro-TLB lookup: the key hash once for every mapping size */
-        uint64_t kmix = tlb_kmix(t->stream_id, tag);
-        tlb_hot_t *h = NULL;
-        for (uint64_t sh = u->shifts; sh && !h; sh &= sh - 1) {
-            unsigned sz = (unsigned)__builtin_ctzll(sh);
-            h = tlb_probe_k(u, (t->iova & ~((UINT64_C(1) << sz) - 1)) | sz, kmix, t->stream_id, tag);
-        }
+        /* the micro-TLB lookup, keyed by StreamID and SubstreamID (no global entries) */
+        tlb_hot_t *h = tlb_find_k(u, t->iova, t->stream_id, tag, tlb_kmix(t->stream_id, tag), 0,
+                                  false);
         s->stats.utlb.lookups++;
         if (!h) {
             s->stats.utlb.misses++;
