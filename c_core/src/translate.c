@@ -1220,6 +1220,14 @@ static SMMU_ALWAYS_INLINE void fast_out(const smmu_fast_t *f, unsigned p, uint64
     o->hit = SMMU_HIT_UTLB;
 }
 
+/* Does the port's fast entry f answer transaction t (SubstreamID tag, access class cls)? */
+static SMMU_ALWAYS_INLINE bool fast_match(const smmu_t *s, const smmu_fast_t *f,
+                                          const smmu_txn_t *t, uint32_t tag, unsigned cls)
+{
+    return (t->iova & f->nmask) == f->va && t->stream_id == f->sid && tag == f->ssid_tag &&
+           f->epoch == s->epoch && FAST_PERM(f->perm, cls) != 0;
+}
+
 /* Micro-TLB path: the port's fast entry first (no hashing at all), then the rest. */
 static SMMU_ALWAYS_INLINE bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o,
                                          unsigned port)
@@ -1230,8 +1238,7 @@ static SMMU_ALWAYS_INLINE bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xl
     uint32_t tag = SSID_TAG(t->ssv, t->substream_id);
     unsigned cls = FAST_CLASS(t);
     smmu_fast_t *f = &s->fast[port];
-    if (f->epoch == s->epoch && f->sid == t->stream_id && f->ssid_tag == tag &&
-        (t->iova & f->nmask) == f->va && FAST_PERM(f->perm, cls)) {
+    if (fast_match(s, f, t, tag, cls)) {
         s->stats.utlb.lookups++;
         s->stats.utlb.hits++;
         fast_touch(s, port, f);
@@ -1344,11 +1351,9 @@ static SMMU_ALWAYS_INLINE bool same_page(smmu_t *s, const smmu_txn_t *t, smmu_xl
 {
     unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
     const smmu_fast_t *f = &s->fast[port];
-    unsigned p = FAST_PERM(f->perm, FAST_CLASS(t));
-    if (SMMU_UNLIKELY((t->iova & f->nmask) != f->va || t->stream_id != f->sid ||
-                      SSID_TAG(t->ssv, t->substream_id) != f->ssid_tag ||
-                      f->epoch != s->epoch || !p || (t->flags | (unsigned)t->atype) != 0 ||
-                      s->pmcg_on))
+    unsigned cls = FAST_CLASS(t);
+    if (SMMU_UNLIKELY(!fast_match(s, f, t, SSID_TAG(t->ssv, t->substream_id), cls) ||
+                      (t->flags | (unsigned)t->atype) != 0 || s->pmcg_on))
         return false;
     s->fast_hits++;
     if (SMMU_UNLIKELY(f->track != NULL)) {
@@ -1356,7 +1361,7 @@ static SMMU_ALWAYS_INLINE bool same_page(smmu_t *s, const smmu_txn_t *t, smmu_xl
         f->track->st.utlb_hits++;
     }
     fast_touch(s, port, f);
-    fast_out(f, p, t->iova, o);
+    fast_out(f, FAST_PERM(f->perm, cls), t->iova, o);
     o->recorded = false;
     o->stall_tag = 0;
     o->event.type = 0;
