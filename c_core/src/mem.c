@@ -7,14 +7,9 @@
  */
 #include "internal.h"
 
-static smmu_dmi_t *dmi_find(smmu_t *s, uint64_t pa, size_t len)
+/* A new direct-pointer region for [pa, last] from host_ops.mem_ptr, or NULL. */
+static smmu_dmi_t *dmi_fetch(smmu_t *s, uint64_t pa, uint64_t last)
 {
-    uint64_t last = pa + len - 1;
-    for (unsigned i = 0; i < SMMU_DMI_SLOTS; i++) {
-        smmu_dmi_t *d = &s->dmi[i];
-        if (d->ptr && pa >= d->lo && last <= d->hi && last >= pa)
-            return d;
-    }
     if (!s->ops.mem_ptr)
         return NULL;
     uint64_t lo = 0, hi = 0;
@@ -26,6 +21,27 @@ static smmu_dmi_t *dmi_find(smmu_t *s, uint64_t pa, size_t len)
     d->hi = hi;
     d->ptr = p - (pa - lo);
     return d;
+}
+
+/* The cached direct-pointer region holding [pa, last], or NULL (no call, so a caller's fast
+ * path needs no stack frame). */
+static SMMU_ALWAYS_INLINE smmu_dmi_t *dmi_cached(smmu_t *s, uint64_t pa, uint64_t last)
+{
+    for (unsigned i = 0; i < SMMU_DMI_SLOTS; i++) {
+        smmu_dmi_t *d = &s->dmi[i];
+        if (d->ptr && pa >= d->lo && last <= d->hi && last >= pa)
+            return d;
+    }
+    return NULL;
+}
+
+/* The direct-pointer region holding [pa, pa + len): a cached one, else a new one from the
+ * host, else NULL. */
+static smmu_dmi_t *dmi_find(smmu_t *s, uint64_t pa, size_t len)
+{
+    uint64_t last = pa + len - 1;
+    smmu_dmi_t *d = dmi_cached(s, pa, last);
+    return d ? d : dmi_fetch(s, pa, last);
 }
 
 void mem_dmi_drop(smmu_t *smmu, uint64_t lo, uint64_t hi)
@@ -80,6 +96,14 @@ static smmu_mem_attr_t attr_for(const smmu_t *s, smmu_access_kind_t k)
     return a;
 }
 
+/* A read through host_ops.mem_read, for an address no direct-pointer region covers. */
+static smmu_mem_result_t host_read(smmu_t *smmu, uint64_t pa, void *buf, size_t len,
+                                   smmu_access_kind_t k)
+{
+    smmu_mem_attr_t a = attr_for(smmu, k);
+    return smmu->ops.mem_read(smmu->ops.ctx, pa, buf, len, &a);
+}
+
 smmu_mem_result_t mem_read(smmu_t *smmu, uint64_t pa, void *buf, size_t len, smmu_access_kind_t k)
 {
     smmu_dmi_t *d = dmi_find(smmu, pa, len);
@@ -87,8 +111,7 @@ smmu_mem_result_t mem_read(smmu_t *smmu, uint64_t pa, void *buf, size_t len, smm
         memcpy(buf, d->ptr + (pa - d->lo), len);
         return SMMU_MEM_OK;
     }
-    smmu_mem_attr_t a = attr_for(smmu, k);
-    return smmu->ops.mem_read(smmu->ops.ctx, pa, buf, len, &a);
+    return host_read(smmu, pa, buf, len, k);
 }
 
 smmu_mem_result_t mem_write(smmu_t *smmu, uint64_t pa, const void *buf, size_t len,
@@ -134,33 +157,9 @@ static inline uint64_t from_le64(uint64_t v)
 #endif
 }
 
-smmu_mem_result_t mem_read64(smmu_t *smmu, uint64_t pa, uint64_t *val, bool big_endian,
-                             smmu_access_kind_t k)
-{
-    /* fast path: a descriptor inside a cached direct-pointer region */
-    for (unsigned i = 0; i < SMMU_DMI_SLOTS; i++) {
-        const smmu_dmi_t *d = &smmu->dmi[i];
-        if (d->ptr && pa >= d->lo && pa + 7 <= d->hi && pa + 7 > pa) {
-            uint64_t v;
-            memcpy(&v, d->ptr + (pa - d->lo), 8);
-            v = from_le64(v);
-            *val = big_endian ? bswap64(v) : v;
-            return SMMU_MEM_OK;
-        }
-    }
-    uint8_t b[8];
-    smmu_mem_result_t r = mem_read(smmu, pa, b, 8, k);
-    if (r != SMMU_MEM_OK)
-        return r;
-    uint64_t v = le64(b);
-    *val = big_endian ? bswap64(v) : v;
-    return SMMU_MEM_OK;
-}
-
 smmu_mem_result_t mem_read_dwords(smmu_t *smmu, uint64_t pa, uint64_t *dw, unsigned n,
                                   smmu_access_kind_t k)
 {
-    uint8_t b[64];
     assert(n <= 8);
     const smmu_dmi_t *d = dmi_find(smmu, pa, 8u * n);
     if (d) { /* commands, STEs, CDs inside a direct-pointer region: no staging buffer */
@@ -172,11 +171,32 @@ smmu_mem_result_t mem_read_dwords(smmu_t *smmu, uint64_t pa, uint64_t *dw, unsig
         }
         return SMMU_MEM_OK;
     }
-    smmu_mem_result_t r = mem_read(smmu, pa, b, 8u * n, k);
+    uint8_t b[64];
+    smmu_mem_result_t r = host_read(smmu, pa, b, 8u * n, k);
     if (r != SMMU_MEM_OK)
         return r;
     for (unsigned i = 0; i < n; i++)
         dw[i] = le64(b + 8 * i);
+    return SMMU_MEM_OK;
+}
+
+smmu_mem_result_t mem_read64(smmu_t *smmu, uint64_t pa, uint64_t *val, bool big_endian,
+                             smmu_access_kind_t k)
+{
+    const smmu_dmi_t *d = dmi_cached(smmu, pa, pa + 7);
+    if (SMMU_LIKELY(d != NULL)) { /* a descriptor inside a cached direct-pointer region */
+        uint64_t v;
+        memcpy(&v, d->ptr + (pa - d->lo), 8);
+        v = from_le64(v);
+        *val = big_endian ? bswap64(v) : v;
+        return SMMU_MEM_OK;
+    }
+    uint8_t b[8];
+    smmu_mem_result_t r = mem_read(smmu, pa, b, 8, k);
+    if (r != SMMU_MEM_OK)
+        return r;
+    uint64_t v = le64(b);
+    *val = big_endian ? bswap64(v) : v;
     return SMMU_MEM_OK;
 }
 
