@@ -145,6 +145,7 @@ typedef struct cpol {
     uint32_t sets, ways;
     uint32_t set_mask;
     uint32_t vwords;    /* 64-bit words per set in valid[] and plru[] */
+    uint32_t wshift;    /* log2(ways) when ways is a power of two, else WSHIFT_NONE */
     smmu_policy_t policy;
     bool lru_list;      /* LRU kept as a recency list (wide sets), see cache_policy.c */
     uint64_t *meta;     /* per entry: LRU last use, FIFO fill time, LFU use count */
@@ -362,6 +363,7 @@ bool cd_fetch(smmu_t *smmu, const smmu_ste_t *ste, uint32_t ssid, uint64_t cd[8]
 bool cd_decode(const smmu_t *smmu, const smmu_ste_t *ste, const uint64_t cd[8], smmu_cd_t *out);
 
 /* translate.c */
+/* One translation without the same-page check, with its per-StreamID and PMCG accounting. */
 void xlate_one(smmu_t *smmu, const smmu_txn_t *txn, smmu_xlate_t *out);
 void xlate_init_tables(smmu_t *smmu);
 
@@ -371,7 +373,28 @@ void cpol_free(smmu_t *smmu, cpol_t *cp);
 size_t cpol_footprint(const smmu_cache_geom_t *g);
 void cpol_plru_touch(cpol_t *cp, uint32_t set, uint32_t way);
 /* Replacement state update on a hit (inline: it is on every hit path). */
-void cpol_lru_list_touch(cpol_t *cp, uint32_t set, uint32_t way);
+#define CPOL_NILW 0xFFFFFFFFu
+/* LRU recency list (wide sets, see cache_policy.c): meta[e] = next << 32 | prev and
+ * plru[set] = tail << 32 | head. A hit moves a valid way to the front. */
+static inline void cpol_lru_list_touch(cpol_t *cp, uint32_t set, uint32_t way)
+{
+    uint64_t *ht = &cp->plru[(size_t)set * cp->vwords];
+    uint32_t head = (uint32_t)*ht;
+    if (head == way || !((cp->valid[(size_t)set * cp->vwords + way / 64] >> (way % 64)) & 1u))
+        return; /* already the most recently used (a run of hits on one entry) */
+    /* unlink + push to the front, specialised: way is not the head, so it has a predecessor
+     * and the head stays non-empty */
+    uint64_t *m = &cp->meta[(size_t)set * cp->ways];
+    uint32_t prev = (uint32_t)m[way], next = (uint32_t)(m[way] >> 32);
+    m[prev] = (m[prev] & UINT64_C(0xFFFFFFFF)) | ((uint64_t)next << 32);
+    if (next != CPOL_NILW)
+        m[next] = (m[next] & ~UINT64_C(0xFFFFFFFF)) | prev;
+    else
+        *ht = (*ht & UINT64_C(0xFFFFFFFF)) | ((uint64_t)prev << 32); /* new tail */
+    m[way] = ((uint64_t)head << 32) | CPOL_NILW;
+    m[head] = (m[head] & ~UINT64_C(0xFFFFFFFF)) | way;
+    *ht = (*ht & ~UINT64_C(0xFFFFFFFF)) | way;
+}
 static inline void cpol_touch(cpol_t *cp, uint32_t set, uint32_t way)
 {
     switch (cp->policy) {
@@ -387,13 +410,24 @@ static inline void cpol_touch(cpol_t *cp, uint32_t set, uint32_t way)
     case SMMU_POLICY_RANDOM: break;
     }
 }
+#define WSHIFT_NONE 32u
+/* Entry number idx = set * ways + way, split without a division when ways is a power of
+ * two (it usually is). */
+static inline uint32_t cpol_set_of(const cpol_t *cp, uint32_t idx)
+{
+    return cp->wshift != WSHIFT_NONE ? idx >> cp->wshift : idx / cp->ways;
+}
+static inline uint32_t cpol_way_of(const cpol_t *cp, uint32_t idx)
+{
+    return cp->wshift != WSHIFT_NONE ? idx & (cp->ways - 1u) : idx % cp->ways;
+}
 /* Same, by entry number (set * ways + way). */
 static inline void cpol_touch_idx(cpol_t *cp, uint32_t idx)
 {
     if (cp->policy == SMMU_POLICY_LRU && !cp->lru_list)
         cp->meta[idx] = ++cp->clock;
     else
-        cpol_touch(cp, idx / cp->ways, idx % cp->ways);
+        cpol_touch(cp, cpol_set_of(cp, idx), cpol_way_of(cp, idx));
 }
 uint32_t cpol_victim(cpol_t *cp, uint32_t set);      /* an invalid way first */
 void cpol_filled(cpol_t *cp, uint32_t set, uint32_t way); /* also marks the way valid */

@@ -106,7 +106,8 @@ static void kc_unlink(kcache_t *c, int32_t i)
     if (c->next[i] >= 0)
         c->prev[c->next[i]] = c->prev[i];
     c->next[i] = c->prev[i] = -1;
-    cpol_set_valid(&c->pol, (uint32_t)i / c->pol.ways, (uint32_t)i % c->pol.ways, false);
+    cpol_set_valid(&c->pol, cpol_set_of(&c->pol, (uint32_t)i),
+                   cpol_way_of(&c->pol, (uint32_t)i), false);
     c->count--;
     kc_bump(c);
 }
@@ -178,7 +179,8 @@ void *kc_insert(kcache_t *c, uint64_t k0, uint64_t k1, const void *payload)
     if (c->bucket[b] >= 0)
         c->prev[c->bucket[b]] = i;
     c->bucket[b] = i;
-    cpol_filled(&c->pol, (uint32_t)i / c->pol.ways, (uint32_t)i % c->pol.ways);
+    cpol_filled(&c->pol, cpol_set_of(&c->pol, (uint32_t)i),
+                cpol_way_of(&c->pol, (uint32_t)i));
     c->count++;
     kc_bump(c);
     c->st->fills++;

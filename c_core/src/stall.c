@@ -239,12 +239,8 @@ static void report(smmu_t *s, uint64_t cookie, const smmu_xlate_t *r)
 static void run_txn(smmu_t *s, const smmu_txn_t *t, uint64_t cookie, smmu_xlate_t *r)
 {
     stall_cookie_t prev = stall_cookie_bind(s, t, cookie);
-    xlate_one(s, t, r);
+    xlate_one(s, t, r); /* with its per-StreamID and PMCG accounting */
     stall_cookie_restore(s, prev);
-    if (SMMU_UNLIKELY(s->streams != NULL))
-        stats_stream_note(s, t->stream_id, r);
-    if (SMMU_UNLIKELY(s->pmcg_on))
-        pmcg_account(s, t, r);
 }
 
 /* Terminate a stall (4.7.1 Ac == 0, 4.7.2, 6.3.9): the host learns the outcome; the record

@@ -97,6 +97,12 @@ void tlb_destroy(smmu_t *smmu, struct smmu_tlb *t)
     smmu_free(smmu, t, sizeof *t);
 }
 
+static void span_reset(struct smmu_tlb *t)
+{
+    t->span_lo = UINT64_MAX;
+    t->span_hi = 0;
+}
+
 void tlb_flush(smmu_t *smmu, struct smmu_tlb *t)
 {
     if (!t)
@@ -110,6 +116,7 @@ void tlb_flush(smmu_t *smmu, struct smmu_tlb *t)
     t->shifts = 0;
     t->globals = 0;
     t->used = 0;
+    span_reset(t);
     memset(t->kclass, 0, sizeof t->kclass);
     t->nkeys = 0;
     t->keys_lost = false;
@@ -156,6 +163,9 @@ static void slot_delete(struct smmu_tlb *t, uint32_t pos)
     }
     memset(&t->slots[hole], 0, sizeof t->slots[hole]);
 }
+
+/* Most (k1) keys an invalidation probes for: 3 kinds x 3 regimes x 2 ASET values. */
+#define INV_KEYS 18
 
 /* IOTLB: the context class of an entry (kind, regime, ASET; not the VMID). */
 static unsigned kclass_of(uint32_t ctx)
@@ -209,11 +219,13 @@ static void entry_drop(struct smmu_tlb *t, uint32_t i, bool refill)
     } else {
         t->kclass[kclass_of(e->ctx)]--;
     }
-    t->used--;
+    if (--t->used == 0)
+        span_reset(t);
     e->flags = 0;
     t->live[i / 64] &= ~(UINT64_C(1) << (i % 64));
     if (!refill)
-        cpol_set_valid(&t->pol, i / t->pol.ways, i % t->pol.ways, false);
+        cpol_set_valid(&t->pol, cpol_set_of(&t->pol, (uint32_t)i),
+                       cpol_way_of(&t->pol, (uint32_t)i), false);
 }
 
 static void entry_unlink(struct smmu_tlb *t, uint32_t i)
@@ -253,6 +265,9 @@ static void entry_link(struct smmu_tlb *t, uint32_t i, uint64_t tag, uint32_t k1
     t->slot_of[i] = pos;
     t->live[i / 64] |= UINT64_C(1) << (i % 64);
     t->used++;
+    uint64_t last = e->va + ((UINT64_C(1) << e->shift) - 1);
+    t->span_lo = e->va < t->span_lo ? e->va : t->span_lo;
+    t->span_hi = last > t->span_hi ? last : t->span_hi;
     if (t->micro)
         key_add(t, e->sid, e->ssid_tag);
     else
@@ -287,7 +302,8 @@ uint32_t tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t
     t->e[i] = *e;
     t->e[i].flags |= TLBF_VALID;
     entry_link(t, i, tag, k1, k2, mix);
-    cpol_filled(&t->pol, i / t->pol.ways, i % t->pol.ways);
+    cpol_filled(&t->pol, cpol_set_of(&t->pol, (uint32_t)i),
+                cpol_way_of(&t->pol, (uint32_t)i));
     st->fills++;
     return i;
 }
@@ -330,59 +346,54 @@ static bool inv_match(const tlb_entry_t *e, const tlb_inv_t *inv)
     return true;
 }
 
-/* The (k1, k2) keys an IOTLB invalidation can match, when it names them exactly. */
-static unsigned inv_keys(const tlb_inv_t *inv, uint32_t k1[12], uint32_t k2[2], unsigned *n2)
+/* The (k1, k2) keys of the IOTLB entries an invalidation can match, when it names them
+ * exactly: only the contexts the IOTLB holds entries of, and the global key only when it
+ * holds global entries. False when it does not name them (a scan is needed). */
+static bool inv_keys(const struct smmu_tlb *t, const tlb_inv_t *inv, uint32_t k1[INV_KEYS],
+                     unsigned *n1, uint32_t k2[2], unsigned *n2)
 {
     if (!inv->match_vmid || inv->vmid_wild || !inv->match_asid)
-        return 0;
-    unsigned n1 = 0;
-    for (unsigned kind = 1; kind <= 3; kind++)
-        for (unsigned r = 0; r < 3; r++)
-            if ((inv->kinds & (1u << kind)) && (inv->regimes & (1u << r))) {
-                /* TLBIs ignore ASET: stage-1 entries may carry either value */
-                unsigned variants = kind == KIND_S2 ? 1u : 2u;
-                for (unsigned v = 0; v < variants; v++) {
-                    if (n1 == 12)
-                        return 0;
-                    k1[n1++] = ctx_make(kind, r, inv->vmid) | (v ? CTX_ASET : 0u);
-                }
+        return false;
+    *n1 = 0;
+    for (uint32_t kb = inv->kinds & 0xEu; kb; kb &= kb - 1)
+        for (uint32_t rb = inv->regimes & 7u; rb; rb &= rb - 1) {
+            unsigned kind = (unsigned)__builtin_ctz(kb), r = (unsigned)__builtin_ctz(rb);
+            /* TLBIs ignore ASET: stage-1 entries may carry either value */
+            for (unsigned v = 0; v < (kind == KIND_S2 ? 1u : 2u); v++) {
+                uint32_t c = ctx_make(kind, r, inv->vmid) | (v ? CTX_ASET : 0u);
+                if (t->kclass[kclass_of(c)])
+                    k1[(*n1)++] = c;
             }
+        }
     k2[0] = inv->asid;
     *n2 = 1;
-    if (!inv->keep_global)
+    if (!inv->keep_global && t->globals)
         k2[(*n2)++] = TLB_K2_GLOBAL;
-    return n1;
+    return true;
 }
 
 /* The keys a micro-TLB holds (a TLBI does not name StreamIDs), when all are known. */
-static unsigned micro_keys(const struct smmu_tlb *t, uint32_t k1[12], uint32_t k2[2],
-                           unsigned *n2)
+static bool micro_keys(const struct smmu_tlb *t, uint32_t k1[INV_KEYS], uint32_t k2[2],
+                       unsigned *n1, unsigned *n2)
 {
     if (t->keys_lost || t->nkeys != 1)
-        return 0;
+        return false;
     k1[0] = t->keys[0].sid;
     k2[0] = t->keys[0].ssid_tag;
-    *n2 = 1;
-    return 1;
+    *n1 = *n2 = 1;
+    return true;
 }
 
 /* Probe the pages of the range instead of scanning everything, when cheaper. */
 static bool inv_by_probe(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_stats_t *st,
                          unsigned *count)
 {
-    uint32_t k1[12], k2[2];
-    unsigned n2 = 0, n1 = t->micro ? micro_keys(t, k1, k2, &n2) : inv_keys(inv, k1, k2, &n2);
-    if (!n1)
+    uint32_t k1[INV_KEYS], k2[2];
+    unsigned n1 = 0, n2 = 0;
+    if (t->micro ? !micro_keys(t, k1, k2, &n1, &n2) : !inv_keys(t, inv, k1, &n1, k2, &n2))
         return false;
-    if (!t->micro) { /* only the contexts and the global key the IOTLB holds entries of */
-        unsigned m = 0;
-        for (unsigned a = 0; a < n1; a++)
-            if (t->kclass[kclass_of(k1[a])])
-                k1[m++] = k1[a];
-        n1 = m;
-        if (!t->globals && n2 == 2)
-            n2 = 1; /* k2[1] is TLB_K2_GLOBAL */
-    }
+    if (!n1)
+        return true; /* no entry of a context the invalidation names */
     uint64_t cost = 0;
     for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
         unsigned s = (unsigned)__builtin_ctzll(sh);
@@ -409,7 +420,7 @@ static bool inv_by_probe(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_st
 unsigned tlb_invalidate(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_stats_t *st)
 {
     unsigned n = 0;
-    if (!t || !t->shifts)
+    if (!t || !t->shifts || (inv->by_addr && (inv->hi < t->span_lo || inv->lo > t->span_hi)))
         return 0;
     if (inv->by_addr && inv->hi >= inv->lo && inv_by_probe(t, inv, st, &n))
         return n;

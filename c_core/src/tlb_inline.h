@@ -33,6 +33,8 @@ struct smmu_tlb {
     uint64_t shifts;       /* bit s set: entries of size 2^s present */
     uint32_t globals;      /* entries with TLBF_GLOBAL */
     uint32_t used;         /* valid entries */
+    uint64_t span_lo, span_hi; /* the input addresses covered by the entries linked since the
+                                  TLB was last empty (a TLBI outside it has nothing to do) */
     uint32_t kclass[32];   /* IOTLB: valid entries per kclass_of(ctx), for TLBIs by address */
     bool micro;            /* keyed by StreamID/SubstreamID */
     smmu_fast_t *fast;     /* micro: the port's fast entry (a copy of one of our entries) */

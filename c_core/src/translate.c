@@ -1228,9 +1228,11 @@ static SMMU_ALWAYS_INLINE bool fast_match(const smmu_t *s, const smmu_fast_t *f,
            f->epoch == s->epoch && FAST_PERM(f->perm, cls) != 0;
 }
 
-/* Micro-TLB path: the port's fast entry first (no hashing at all), then the rest. */
+/* Micro-TLB path: the port's fast entry first (no hashing at all; skipped when the caller
+ * has just checked it), then the rest. A hit also counts the stream's statistics, through
+ * the track its fast entry keeps. */
 static SMMU_ALWAYS_INLINE bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o,
-                                         unsigned port)
+                                         unsigned port, bool fast_checked)
 {
     struct smmu_tlb *u = s->utlb[port];
     if (!u)
@@ -1238,7 +1240,7 @@ static SMMU_ALWAYS_INLINE bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xl
     uint32_t tag = SSID_TAG(t->ssv, t->substream_id);
     unsigned cls = FAST_CLASS(t);
     smmu_fast_t *f = &s->fast[port];
-    if (fast_match(s, f, t, tag, cls)) {
+    if (!fast_checked && fast_match(s, f, t, tag, cls)) {
         s->stats.utlb.lookups++;
         s->stats.utlb.hits++;
         fast_touch(s, port, f);
@@ -1259,6 +1261,10 @@ static SMMU_ALWAYS_INLINE bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xl
             return false; /* the slow path reports the fault (or does the dirty update) */
         }
         fast_set(s, f, h, e, t->iova);
+    }
+    if (SMMU_UNLIKELY(f->track != NULL)) {
+        f->track->st.translations++;
+        f->track->st.utlb_hits++;
     }
     fast_out(f, FAST_PERM(f->perm, cls), t->iova, o);
     return true;
@@ -1320,29 +1326,45 @@ static __attribute__((noinline)) void xlate_slow(smmu_t *s, const smmu_txn_t *t,
     slow_path(&x, port);
 }
 
-static SMMU_ALWAYS_INLINE void xlate_body(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
+/* Returns true when the translation's per-StreamID statistics are counted already (a
+ * micro-TLB hit counts them through its fast entry). */
+static SMMU_ALWAYS_INLINE bool xlate_body(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o,
+                                          bool fast_checked)
 {
     out_init(o);
     bool fast = t->flags == 0 && t->atype == SMMU_ATYPE_UNTRANSLATED && smmu_enabled(s);
     unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
     if (SMMU_LIKELY(fast)) {
         s->stats.translations++;
-        if (utlb_path(s, t, o, port))
-            return;
+        if (utlb_path(s, t, o, port, fast_checked))
+            return true;
         uint32_t tag = SSID_TAG(t->ssv, t->substream_id);
         const smmu_memo_t *m = &s->memo[memo_slot(port, t->stream_id, tag)];
         if (m->gen == s->cfg_gen && m->sid == t->stream_id && m->ssid_tag == tag &&
             iotlb_fast(s, t, o, m))
-            return;
+            return false;
     } else if (!(t->flags & SMMU_TXN_DEBUG)) {
         s->stats.translations++;
     }
     xlate_slow(s, t, o, fast, port);
+    return false;
+}
+
+/* One translation with its per-StreamID and PMCG accounting. fast_checked: the caller found
+ * that the port's fast entry does not answer t. */
+static SMMU_ALWAYS_INLINE void xlate_counted(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o,
+                                             bool fast_checked)
+{
+    bool noted = xlate_body(s, t, o, fast_checked);
+    if (SMMU_UNLIKELY(s->streams != NULL) && !noted && !(t->flags & SMMU_TXN_DEBUG))
+        stats_stream_note(s, t->stream_id, o);
+    if (SMMU_UNLIKELY(s->pmcg_on) && !(t->flags & SMMU_TXN_DEBUG))
+        pmcg_account(s, t, o);
 }
 
 void xlate_one(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o)
 {
-    xlate_body(s, t, o);
+    xlate_counted(s, t, o, false);
 }
 
 /* Same-page reuse: the port's fast entry, checked before anything else. Not taken while
@@ -1369,15 +1391,12 @@ static SMMU_ALWAYS_INLINE bool same_page(smmu_t *s, const smmu_txn_t *t, smmu_xl
     return true;
 }
 
-/* Everything after a same-page miss. */
+/* Everything after a same-page miss. With PMCG counting on, same_page() does not look at
+ * the fast entry, so the micro-TLB path must. */
 static __attribute__((noinline)) void translate_miss(smmu_t *smmu, const smmu_txn_t *txn,
                                                      smmu_xlate_t *out)
 {
-    xlate_body(smmu, txn, out);
-    if (SMMU_UNLIKELY(smmu->streams != NULL) && !(txn->flags & SMMU_TXN_DEBUG))
-        stats_stream_note(smmu, txn->stream_id, out);
-    if (SMMU_UNLIKELY(smmu->pmcg_on) && !(txn->flags & SMMU_TXN_DEBUG))
-        pmcg_account(smmu, txn, out);
+    xlate_counted(smmu, txn, out, !smmu->pmcg_on);
 }
 
 static SMMU_ALWAYS_INLINE void translate_full(smmu_t *smmu, const smmu_txn_t *txn,
