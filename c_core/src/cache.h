@@ -201,7 +201,14 @@ void stats_streams_free(smmu_t *smmu);
 /* The per-StreamID statistics of sid, or NULL when it is not tracked. The tracks live in
  * one array allocated once, so the pointer stays valid while the stream is tracked
  * (smmu_stats_track_stream() bumps smmu->epoch, which drops the fast entries holding it). */
-struct smmu_stream_track *stats_stream_find(smmu_t *smmu, uint32_t sid);
+struct smmu_stream_track *stats_stream_search(smmu_t *smmu, uint32_t sid); /* remembers it */
+static inline struct smmu_stream_track *stats_stream_find(smmu_t *smmu, uint32_t sid)
+{
+    /* translations come in runs from one stream: the last answer, without a call */
+    if (smmu->track_last_valid && smmu->track_last_sid == sid)
+        return smmu->track_last;
+    return stats_stream_search(smmu, sid);
+}
 /* One tracked StreamID (stats.c); visible so that the same-page path counts inline. */
 struct smmu_stream_track {
     uint32_t sid;

@@ -31,11 +31,24 @@ static size_t words_for(uint32_t bits)
     return (bits + 63u) / 64u;
 }
 
+static bool uses_list(smmu_policy_t policy, uint32_t ways)
+{
+    return policy == SMMU_POLICY_LRU && ways > LRU_LIST_MIN_WAYS;
+}
+
+/* Bytes of meta[] (per-entry stamps and counts), or of link[] for a recency list (prev and
+ * next per entry, head and tail per set), and of valid[] and plru[]. */
+static void geom_sizes(size_t sets, uint32_t ways, bool list, size_t *meta, size_t *valid,
+                       size_t *plru)
+{
+    *meta = list ? sizeof(uint32_t) * sets * (2u * ways + 2u) : sizeof(uint64_t) * sets * ways;
+    *valid = sizeof(uint64_t) * sets * words_for(ways);
+    *plru = sizeof(uint64_t) * sets * words_for(ways);
+}
+
 static void cpol_sizes(const cpol_t *cp, size_t *meta, size_t *valid, size_t *plru)
 {
-    *meta = sizeof(uint64_t) * cp->sets * cp->ways;
-    *valid = sizeof(uint64_t) * cp->sets * words_for(cp->ways);
-    *plru = sizeof(uint64_t) * cp->sets * words_for(cp->ways);
+    geom_sizes(cp->sets, cp->ways, cp->lru_list, meta, valid, plru);
 }
 
 size_t cpol_footprint(const smmu_cache_geom_t *g)
@@ -43,8 +56,9 @@ size_t cpol_footprint(const smmu_cache_geom_t *g)
     if (g->entries == 0)
         return 0;
     uint32_t ways = g->ways ? g->ways : g->entries;
-    size_t sets = g->entries / ways;
-    return sizeof(uint64_t) * (g->entries + 2 * sets * words_for(ways));
+    size_t m, v, p;
+    geom_sizes(g->entries / ways, ways, uses_list(g->policy, ways), &m, &v, &p);
+    return m + v + p;
 }
 
 bool cpol_init(smmu_t *smmu, cpol_t *cp, const smmu_cache_geom_t *g)
@@ -58,13 +72,16 @@ bool cpol_init(smmu_t *smmu, cpol_t *cp, const smmu_cache_geom_t *g)
     cp->vwords = (uint32_t)words_for(cp->ways);
     cp->wshift = (cp->ways & (cp->ways - 1u)) ? WSHIFT_NONE : log2u(cp->ways);
     cp->policy = g->policy;
-    cp->lru_list = cp->policy == SMMU_POLICY_LRU && cp->ways > LRU_LIST_MIN_WAYS;
+    cp->lru_list = uses_list(cp->policy, cp->ways);
     size_t m, v, p;
     cpol_sizes(cp, &m, &v, &p);
-    cp->meta = smmu_alloc(smmu, m);
+    if (cp->lru_list)
+        cp->link = smmu_alloc(smmu, m);
+    else
+        cp->meta = smmu_alloc(smmu, m);
     cp->valid = smmu_alloc(smmu, v);
     cp->plru = smmu_alloc(smmu, p);
-    if (!cp->meta || !cp->valid || !cp->plru) {
+    if (!(cp->meta || cp->link) || !cp->valid || !cp->plru) {
         cpol_free(smmu, cp);
         return false;
     }
@@ -76,64 +93,60 @@ void cpol_free(smmu_t *smmu, cpol_t *cp)
 {
     size_t m, v, p;
     cpol_sizes(cp, &m, &v, &p);
-    smmu_free(smmu, cp->meta, m);
+    smmu_free(smmu, cp->meta, cp->meta ? m : 0);
+    smmu_free(smmu, cp->link, cp->link ? m : 0);
     smmu_free(smmu, cp->valid, v);
     smmu_free(smmu, cp->plru, p);
     cp->meta = cp->valid = cp->plru = NULL;
+    cp->link = NULL;
 }
 
 void cpol_reset(cpol_t *cp, uint64_t seed)
 {
-    if (cp->meta) {
+    if (cp->valid) {
         size_t m, v, p;
         cpol_sizes(cp, &m, &v, &p);
-        memset(cp->meta, 0, m);
+        if (cp->meta)
+            memset(cp->meta, 0, m);
         memset(cp->valid, 0, v);
         memset(cp->plru, 0, p);
     }
     cp->clock = 0;
     cp->rng = seed ? seed : UINT64_C(0x9E3779B97F4A7C15);
-    if (cp->lru_list && cp->plru)
-        for (uint32_t set = 0; set < cp->sets; set++)
-            cp->plru[(size_t)set * cp->vwords] = ((uint64_t)NILW << 32) | NILW; /* tail | head */
+    if (cp->link)
+        for (uint32_t set = 0; set < cp->sets; set++) {
+            uint32_t *l = cpol_links(cp, set);
+            l[CPOL_HEAD] = l[CPOL_TAIL] = NILW; /* empty list (the ways are unlinked) */
+        }
 }
 
-/* ---- recency list (wide LRU sets): meta[e] = next << 32 | prev, plru[set] = tail << 32 | head */
-
-static uint32_t lst_prev(const cpol_t *cp, size_t e) { return (uint32_t)cp->meta[e]; }
-static uint32_t lst_next(const cpol_t *cp, size_t e) { return (uint32_t)(cp->meta[e] >> 32); }
-
-static void lst_set(cpol_t *cp, size_t e, uint32_t prev, uint32_t next)
-{
-    cp->meta[e] = ((uint64_t)next << 32) | prev;
-}
+/* ---- recency list (wide LRU sets): see cpol_links() in internal.h */
 
 static void lst_unlink(cpol_t *cp, uint32_t set, uint32_t way)
 {
-    size_t base = (size_t)set * cp->ways;
-    uint64_t *ht = &cp->plru[(size_t)set * cp->vwords];
-    uint32_t prev = lst_prev(cp, base + way), next = lst_next(cp, base + way);
-    if (prev != NILW)
-        lst_set(cp, base + prev, lst_prev(cp, base + prev), next);
+    uint32_t *l = cpol_links(cp, set), *prev = l + CPOL_PREV, *next = l + CPOL_PREV + cp->ways;
+    uint32_t p = prev[way], n = next[way];
+    if (p != NILW)
+        next[p] = n;
     else
-        *ht = (*ht & ~UINT64_C(0xFFFFFFFF)) | next;
-    if (next != NILW)
-        lst_set(cp, base + next, prev, lst_next(cp, base + next));
+        l[CPOL_HEAD] = n;
+    if (n != NILW)
+        prev[n] = p;
     else
-        *ht = (*ht & UINT64_C(0xFFFFFFFF)) | ((uint64_t)prev << 32);
+        l[CPOL_TAIL] = p;
 }
 
 static void lst_push_front(cpol_t *cp, uint32_t set, uint32_t way)
 {
-    size_t base = (size_t)set * cp->ways;
-    uint64_t *ht = &cp->plru[(size_t)set * cp->vwords];
-    uint32_t head = (uint32_t)*ht;
-    lst_set(cp, base + way, NILW, head);
+    uint32_t *l = cpol_links(cp, set), *prev = l + CPOL_PREV, *next = l + CPOL_PREV + cp->ways;
+    uint32_t head = l[CPOL_HEAD];
+    prev[way] = NILW;
+    next[way] = head;
     if (head != NILW)
-        lst_set(cp, base + head, way, lst_next(cp, base + head));
+        prev[head] = way;
     else
-        *ht = (*ht & UINT64_C(0xFFFFFFFF)) | ((uint64_t)way << 32); /* also the tail */
-    *ht = (*ht & ~UINT64_C(0xFFFFFFFF)) | way;
+        l[CPOL_TAIL] = way;
+    l[CPOL_HEAD] = way;
 }
 
 static bool way_valid(const cpol_t *cp, uint32_t set, uint32_t way)
@@ -231,33 +244,43 @@ static uint32_t free_way(const cpol_t *cp, uint32_t set)
 }
 
 /* The way with the smallest meta: least recently used / first in / least frequently used;
- * ties go to the lowest way. Four independent running minima (ways i, i+4, ...) keep the
- * scan from waiting on one long chain of compares; they are merged in way order. */
+ * ties go to the lowest way. Four independent running minima (ways i, i+4, ...), kept in
+ * registers and updated with conditional moves, keep the scan from waiting on one long
+ * chain of compares; they are merged in way order. */
+#define MIN_STEP(k)                                      \
+    do {                                                 \
+        uint64_t x_ = m[i + (k)];                        \
+        b##k = x_ < v##k ? i + (k) : b##k;               \
+        v##k = x_ < v##k ? x_ : v##k;                    \
+    } while (0)
 static uint32_t min_way(const uint64_t *m, uint32_t ways)
 {
-    uint64_t bv[4] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
-    uint32_t best[4] = {0, 0, 0, 0};
-    uint32_t i = 0;
-    for (; i + 4 <= ways; i += 4)
-        for (uint32_t k = 0; k < 4; k++) {
-            bool lt = m[i + k] < bv[k]; /* branch-free: conditional moves */
-            bv[k] = lt ? m[i + k] : bv[k];
-            best[k] = lt ? i + k : best[k];
-        }
-    for (; i < ways; i++) {
-        bool lt = m[i] < bv[i % 4];
-        bv[i % 4] = lt ? m[i] : bv[i % 4];
-        best[i % 4] = lt ? i : best[i % 4];
+    uint64_t v0 = UINT64_MAX, v1 = UINT64_MAX, v2 = UINT64_MAX, v3 = UINT64_MAX;
+    uint32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0, i = 0;
+    for (; i + 4 <= ways; i += 4) {
+        MIN_STEP(0);
+        MIN_STEP(1);
+        MIN_STEP(2);
+        MIN_STEP(3);
     }
-    uint64_t v = bv[0];
-    uint32_t w = best[0];
-    for (uint32_t k = 1; k < 4; k++)
-        if (bv[k] < v || (bv[k] == v && best[k] < w)) {
-            v = bv[k];
-            w = best[k];
+    for (; i < ways; i++) /* at most three left: they go to the first minimum */
+        if (m[i] < v0) {
+            v0 = m[i];
+            b0 = i;
+        }
+    /* merge: the smallest value, the lowest way among equals */
+    uint64_t v = v0;
+    uint32_t w = b0;
+    const uint64_t vs[3] = {v1, v2, v3};
+    const uint32_t bs[3] = {b1, b2, b3};
+    for (unsigned k = 0; k < 3; k++)
+        if (vs[k] < v || (vs[k] == v && bs[k] < w)) {
+            v = vs[k];
+            w = bs[k];
         }
     return w;
 }
+#undef MIN_STEP
 
 uint32_t cpol_victim(cpol_t *cp, uint32_t set)
 {
@@ -265,7 +288,7 @@ uint32_t cpol_victim(cpol_t *cp, uint32_t set)
     if (w < cp->ways)
         return w;
     if (cp->lru_list)
-        return (uint32_t)(cp->plru[(size_t)set * cp->vwords] >> 32); /* the tail */
+        return cpol_links(cp, set)[CPOL_TAIL];
     switch (cp->policy) {
     case SMMU_POLICY_RANDOM: return (uint32_t)((rng_next(cp) >> 32) % cp->ways);
     case SMMU_POLICY_PLRU: return plru_victim(cp, set);

@@ -149,6 +149,7 @@ typedef struct cpol {
     smmu_policy_t policy;
     bool lru_list;      /* LRU kept as a recency list (wide sets), see cache_policy.c */
     uint64_t *meta;     /* per entry: LRU last use, FIFO fill time, LFU use count */
+    uint32_t *link;     /* instead of meta with lru_list: the recency list, cpol_links() */
     uint64_t *valid;    /* per set: bitmap of valid ways */
     uint64_t *plru;     /* per set: tree bits, node n at bit n */
     uint64_t clock;
@@ -374,26 +375,38 @@ size_t cpol_footprint(const smmu_cache_geom_t *g);
 void cpol_plru_touch(cpol_t *cp, uint32_t set, uint32_t way);
 /* Replacement state update on a hit (inline: it is on every hit path). */
 #define CPOL_NILW 0xFFFFFFFFu
-/* LRU recency list (wide sets, see cache_policy.c): meta[e] = next << 32 | prev and
- * plru[set] = tail << 32 | head. A hit moves a valid way to the front. */
-static inline void cpol_lru_list_touch(cpol_t *cp, uint32_t set, uint32_t way)
+/* LRU recency list (wide sets, see cache_policy.c): per set, link[] holds the head (most
+ * recently used way) and the tail, then prev[ways], then next[ways]. */
+enum { CPOL_HEAD = 0, CPOL_TAIL = 1, CPOL_PREV = 2 };
+static inline uint32_t *cpol_links(const cpol_t *cp, uint32_t set)
 {
-    uint64_t *ht = &cp->plru[(size_t)set * cp->vwords];
-    uint32_t head = (uint32_t)*ht;
-    if (head == way || !((cp->valid[(size_t)set * cp->vwords + way / 64] >> (way % 64)) & 1u))
+    return cp->link + (size_t)set * (2u * cp->ways + 2u);
+}
+/* A hit on a valid way moves it to the front. */
+static inline void cpol_lru_list_hit(cpol_t *cp, uint32_t set, uint32_t way)
+{
+    uint32_t *l = cpol_links(cp, set);
+    uint32_t head = l[CPOL_HEAD];
+    if (head == way)
         return; /* already the most recently used (a run of hits on one entry) */
     /* unlink + push to the front, specialised: way is not the head, so it has a predecessor
      * and the head stays non-empty */
-    uint64_t *m = &cp->meta[(size_t)set * cp->ways];
-    uint32_t prev = (uint32_t)m[way], next = (uint32_t)(m[way] >> 32);
-    m[prev] = (m[prev] & UINT64_C(0xFFFFFFFF)) | ((uint64_t)next << 32);
-    if (next != CPOL_NILW)
-        m[next] = (m[next] & ~UINT64_C(0xFFFFFFFF)) | prev;
+    uint32_t *prev = l + CPOL_PREV, *next = l + CPOL_PREV + cp->ways;
+    uint32_t p = prev[way], n = next[way];
+    next[p] = n;
+    if (n != CPOL_NILW)
+        prev[n] = p;
     else
-        *ht = (*ht & UINT64_C(0xFFFFFFFF)) | ((uint64_t)prev << 32); /* new tail */
-    m[way] = ((uint64_t)head << 32) | CPOL_NILW;
-    m[head] = (m[head] & ~UINT64_C(0xFFFFFFFF)) | way;
-    *ht = (*ht & ~UINT64_C(0xFFFFFFFF)) | way;
+        l[CPOL_TAIL] = p;
+    prev[way] = CPOL_NILW;
+    next[way] = head;
+    prev[head] = way;
+    l[CPOL_HEAD] = way;
+}
+static inline void cpol_lru_list_touch(cpol_t *cp, uint32_t set, uint32_t way)
+{
+    if ((cp->valid[(size_t)set * cp->vwords + way / 64] >> (way % 64)) & 1u)
+        cpol_lru_list_hit(cp, set, way);
 }
 static inline void cpol_touch(cpol_t *cp, uint32_t set, uint32_t way)
 {

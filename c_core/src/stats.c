@@ -38,11 +38,9 @@ static struct smmu_stream_track *track_search(const smmu_t *smmu, uint32_t sid)
     return NULL;
 }
 
-/* Remembers the last answer: translations come in runs from one stream. */
-struct smmu_stream_track *stats_stream_find(smmu_t *smmu, uint32_t sid)
+/* Remembers the answer for stats_stream_find() (cache.h). */
+struct smmu_stream_track *stats_stream_search(smmu_t *smmu, uint32_t sid)
 {
-    if (smmu->track_last_valid && smmu->track_last_sid == sid)
-        return smmu->track_last;
     smmu->track_last = track_search(smmu, sid);
     smmu->track_last_sid = sid;
     smmu->track_last_valid = true;

@@ -1254,7 +1254,11 @@ static SMMU_ALWAYS_INLINE bool utlb_path(smmu_t *s, const smmu_txn_t *t, smmu_xl
             return false;
         }
         s->stats.utlb.hits++;
-        cpol_touch_idx(&u->pol, h->idx);
+        /* micro-TLBs are fully associative (smmu_config_check): set 0, way = entry number */
+        if (SMMU_LIKELY(u->pol.lru_list))
+            cpol_lru_list_hit(&u->pol, 0, h->idx);
+        else
+            cpol_touch_idx(&u->pol, h->idx);
         const tlb_entry_t *e = tlb_cold(u, h);
         if (!FAST_PERM(e->fperm, cls)) {
             f->epoch = 0; /* the entry hit is now the most recently used, not f's */

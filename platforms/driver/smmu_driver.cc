@@ -102,10 +102,16 @@ void Driver::write_pte(uint64_t pa, uint64_t v)
 
 void Driver::mem_write(uint64_t pa, const void* buf, size_t len)
 {
-    if (mem_)
-        std::memcpy(mem_ + (pa - pages_.base()), buf, len);
+    if (!mem_)
+        return bus_.mem_write(pa, buf, len);
+    uint8_t* p = mem_ + (pa - pages_.base());
+    // descriptors and commands: fixed-size copies the compiler inlines (no libc call)
+    if (len == 8)
+        std::memcpy(p, buf, 8);
+    else if (len == 16)
+        std::memcpy(p, buf, 16);
     else
-        bus_.mem_write(pa, buf, len);
+        std::memcpy(p, buf, len);
 }
 
 uint64_t Driver::table_alloc(unsigned gshift, unsigned entries)

@@ -522,27 +522,35 @@ void Engine::apply(const st::record& r)
         using A = st::cmd_arg;
         drv::Command k;
         k.opcode = c.opcode;
-        k.sid = static_cast<uint32_t>(c.get(A::sid));
-        k.ssid = static_cast<uint32_t>(c.get(A::ssid));
         k.ssv = c.has(A::ssid);
-        k.range = static_cast<uint8_t>(c.get(A::range));
-        k.vmid = static_cast<uint16_t>(c.get(A::vmid));
-        k.asid = static_cast<uint16_t>(c.get(A::asid));
-        k.addr = c.get(A::addr);
-        k.tg = static_cast<uint8_t>(c.get(A::tg));
-        k.num = c.get(A::num);
-        k.ttl = static_cast<uint8_t>(c.get(A::ttl));
-        k.leaf = c.get(A::leaf) != 0;
-        k.size = static_cast<uint8_t>(c.get(A::size));
-        k.cs = static_cast<uint8_t>(c.get(A::cs));
-        k.msiaddr = c.get(A::msiaddr);
-        k.msidata = static_cast<uint32_t>(c.get(A::msidata));
-        k.stag = static_cast<uint16_t>(c.get(A::stag));
-        k.resp = static_cast<uint8_t>(c.get(A::resp));
-        k.prgidx = static_cast<uint16_t>(c.get(A::prgidx));
-        k.global = c.get(A::global) != 0;
-        k.ac = c.get(A::ac) != 0;
-        k.ab = c.get(A::ab) != 0;
+        // only the arguments present (the Command's defaults are the absent values, 0)
+        for (uint32_t p = c.present; p; p &= p - 1) {
+            const unsigned i = static_cast<unsigned>(__builtin_ctz(p));
+            const uint64_t v = c.args[i];
+            switch (static_cast<A>(i)) {
+            case A::sid: k.sid = static_cast<uint32_t>(v); break;
+            case A::ssid: k.ssid = static_cast<uint32_t>(v); break;
+            case A::range: k.range = static_cast<uint8_t>(v); break;
+            case A::vmid: k.vmid = static_cast<uint16_t>(v); break;
+            case A::asid: k.asid = static_cast<uint16_t>(v); break;
+            case A::addr: k.addr = v; break;
+            case A::tg: k.tg = static_cast<uint8_t>(v); break;
+            case A::num: k.num = v; break;
+            case A::ttl: k.ttl = static_cast<uint8_t>(v); break;
+            case A::leaf: k.leaf = v != 0; break;
+            case A::size: k.size = static_cast<uint8_t>(v); break;
+            case A::cs: k.cs = static_cast<uint8_t>(v); break;
+            case A::msiaddr: k.msiaddr = v; break;
+            case A::msidata: k.msidata = static_cast<uint32_t>(v); break;
+            case A::stag: k.stag = static_cast<uint16_t>(v); break;
+            case A::resp: k.resp = static_cast<uint8_t>(v); break;
+            case A::prgidx: k.prgidx = static_cast<uint16_t>(v); break;
+            case A::global: k.global = v != 0; break;
+            case A::ac: k.ac = v != 0; break;
+            case A::ab: k.ab = v != 0; break;
+            default: break;
+            }
+        }
         drv_.command(k);
         n_.cmds++;
         return;
