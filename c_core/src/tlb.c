@@ -384,6 +384,19 @@ static bool micro_keys(const struct smmu_tlb *t, uint32_t k1[INV_KEYS], uint32_t
     return true;
 }
 
+/* Remove the entry keyed (tag, k1, k2), if there is one and the invalidation matches it. */
+static SMMU_ALWAYS_INLINE void inv_probe_one(struct smmu_tlb *t, uint64_t tag, uint32_t k1,
+                                              uint32_t k2, const tlb_inv_t *inv,
+                                              smmu_cache_stats_t *st, unsigned *count)
+{
+    tlb_slot_t *x = probe(t, tag, k1, k2);
+    if (x && inv_match(&t->e[x->idx], inv)) {
+        entry_unlink(t, x->idx);
+        st->invalidations++;
+        (*count)++;
+    }
+}
+
 /* Probe the pages of the range instead of scanning everything, when cheaper. */
 static bool inv_by_probe(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_stats_t *st,
                          unsigned *count)
@@ -394,6 +407,14 @@ static bool inv_by_probe(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_st
         return false;
     if (!n1)
         return true; /* no entry of a context the invalidation names */
+    if (n1 == 1 && n2 == 1 && !(t->shifts & (t->shifts - 1))) {
+        /* the common case (one context, one mapping size): one probe per page */
+        unsigned s = (unsigned)__builtin_ctzll(t->shifts);
+        if ((inv->lo >> s) == (inv->hi >> s)) {
+            inv_probe_one(t, ((inv->lo >> s) << s) | s, k1[0], k2[0], inv, st, count);
+            return true;
+        }
+    }
     uint64_t cost = 0;
     for (uint64_t sh = t->shifts; sh; sh &= sh - 1) {
         unsigned s = (unsigned)__builtin_ctzll(sh);
@@ -405,14 +426,8 @@ static bool inv_by_probe(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_st
         unsigned s = (unsigned)__builtin_ctzll(sh);
         for (uint64_t p = inv->lo >> s; p <= (inv->hi >> s); p++)
             for (unsigned a = 0; a < n1; a++)
-                for (unsigned b = 0; b < n2; b++) {
-                    tlb_slot_t *x = probe(t, (p << s) | s, k1[a], k2[b]);
-                    if (x && inv_match(&t->e[x->idx], inv)) {
-                        entry_unlink(t, x->idx);
-                        st->invalidations++;
-                        (*count)++;
-                    }
-                }
+                for (unsigned b = 0; b < n2; b++)
+                    inv_probe_one(t, (p << s) | s, k1[a], k2[b], inv, st, count);
     }
     return true;
 }

@@ -400,27 +400,33 @@ void Engine::replay(const Chunk& c)
 
 void Engine::account(const Chunk& c, uint32_t begin, size_t n)
 {
+    const uint64_t* expect = c.expect.data() + begin;
+    uint64_t ok = 0, checked = 0;
     for (size_t i = 0; i < n; i++) {
         const DmaResult& r = res_[i];
         n_.latency.add(r.latency);
-        if (r.ok)
-            n_.dma_ok++;
-        else
-            n_.dma_failed++;
-        const uint64_t e = c.expect[begin + i];
+        ok += r.ok ? 1 : 0;
+        const uint64_t e = expect[i];
         if (e == NO_PA)
             continue;
-        n_.pa_checked++;
-        if (r.ok && r.pa == e)
-            continue;
-        if (n_.pa_mismatch++ == 0) {
-            const smmu_txn_t& t = c.dma[begin + i];
-            n_.first_mismatch =
-                "record " + std::to_string(c.first_record + c.dma_record[begin + i]) + ": sid " +
-                hex(t.stream_id) + " iova " + hex(t.iova) + ": expected pa " + hex(e) +
-                (r.ok ? ", got " + hex(r.pa) : std::string(", translation failed"));
-        }
+        checked++;
+        if (!r.ok || r.pa != e)
+            mismatch(c, begin + static_cast<uint32_t>(i), r, e);
     }
+    n_.dma_ok += ok;
+    n_.dma_failed += n - ok;
+    n_.pa_checked += checked;
+}
+
+void Engine::mismatch(const Chunk& c, uint32_t k, const DmaResult& r, uint64_t expected)
+{
+    if (n_.pa_mismatch++ != 0)
+        return;
+    const smmu_txn_t& t = c.dma[k];
+    n_.first_mismatch = "record " + std::to_string(c.first_record + c.dma_record[k]) +
+                        ": sid " + hex(t.stream_id) + " iova " + hex(t.iova) +
+                        ": expected pa " + hex(expected) +
+                        (r.ok ? ", got " + hex(r.pa) : std::string(", translation failed"));
 }
 
 void Engine::skip(const char* reason)
@@ -431,8 +437,14 @@ void Engine::skip(const char* reason)
 
 drv::Domain* Engine::domain_of(uint32_t sid) const
 {
+    if (last_dom_ && sid == last_sid_)
+        return last_dom_;
     auto it = by_sid_.find(sid);
-    return it == by_sid_.end() ? nullptr : it->second;
+    if (it == by_sid_.end())
+        return nullptr;
+    last_sid_ = sid;
+    last_dom_ = it->second;
+    return last_dom_;
 }
 
 namespace {
@@ -474,6 +486,7 @@ void Engine::bind(const st::bind_record& b)
     }
     drv_.attach(b.sid, d);
     by_sid_[b.sid] = d;
+    last_dom_ = nullptr;
     n_.binds++;
 }
 

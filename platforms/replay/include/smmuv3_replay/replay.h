@@ -273,6 +273,7 @@ private:
     void apply(const traces::record& r);
     void bind(const traces::bind_record& b);
     void skip(const char* reason);
+    void mismatch(const Chunk& c, uint32_t k, const DmaResult& r, uint64_t expected);
     void account(const Chunk& c, uint32_t begin, size_t n);
     drv::Domain* domain_of(uint32_t sid) const;
 
@@ -284,6 +285,8 @@ private:
     uint64_t kinds_[8] = {};  ///< records by traces::record_kind
     std::vector<DmaResult> res_;
     std::map<uint32_t, drv::Domain*> by_sid_;                        ///< current domain per stream
+    mutable uint32_t last_sid_ = 0;           ///< domain_of()'s last answer (map/unmap runs
+    mutable drv::Domain* last_dom_ = nullptr; ///< come from one stream); reset by bind()
     std::map<std::pair<uint16_t, uint16_t>, drv::Domain*> by_asid_;  ///< (ASID, VMID) -> domain
     std::map<uint32_t, bool> tracked_;                               ///< StreamIDs seen in DMA
 };
