@@ -85,7 +85,7 @@ Driver::~Driver()
 }
 
 // Every table and queue lives in pages_, so the backdoor (when the Bus has one) covers them.
-uint64_t Driver::read_pte(uint64_t pa) const
+inline uint64_t Driver::read_pte(uint64_t pa) const
 {
     uint64_t v = 0;
     if (mem_)
@@ -95,9 +95,12 @@ uint64_t Driver::read_pte(uint64_t pa) const
     return v; // the host is little-endian, and so are the tables (TTENDIAN LE)
 }
 
-void Driver::write_pte(uint64_t pa, uint64_t v)
+inline void Driver::write_pte(uint64_t pa, uint64_t v)
 {
-    mem_write(pa, &v, 8);
+    if (mem_)
+        std::memcpy(mem_ + (pa - pages_.base()), &v, 8);
+    else
+        bus_.mem_write(pa, &v, 8);
 }
 
 void Driver::mem_write(uint64_t pa, const void* buf, size_t len)

@@ -533,7 +533,7 @@ void Engine::apply(const st::record& r)
     case st::record_kind::cmd: {
         const auto& c = std::get<st::cmd_record>(r.body);
         using A = st::cmd_arg;
-        drv::Command k;
+        drv::Command k = no_args_;  // copied (a fresh one is filled with a slow-starting rep stos)
         k.opcode = c.opcode;
         k.ssv = c.has(A::ssid);
         // only the arguments present (the Command's defaults are the absent values, 0)

@@ -285,6 +285,7 @@ private:
     uint64_t kinds_[8] = {};  ///< records by traces::record_kind
     std::vector<DmaResult> res_;
     std::map<uint32_t, drv::Domain*> by_sid_;                        ///< current domain per stream
+    const drv::Command no_args_{};            ///< apply(): a command with no arguments
     mutable uint32_t last_sid_ = 0;           ///< domain_of()'s last answer (map/unmap runs
     mutable drv::Domain* last_dom_ = nullptr; ///< come from one stream); reset by bind()
     std::map<std::pair<uint16_t, uint16_t>, drv::Domain*> by_asid_;  ///< (ASID, VMID) -> domain
