@@ -620,7 +620,7 @@ static pmcg_group_t *group_at(smmu_t *s, unsigned group, uint64_t offset, unsign
 {
     if (!s || !s->pmcg || group >= s->pmcg->ngroups)
         return NULL;
-    if ((size != 4 && size != 8) || offset % size != 0 || offset >= PMCG_PAGE)
+    if ((size != 4 && size != 8) || (offset & (size - 1u)) != 0 || offset >= PMCG_PAGE)
         return NULL;
     return &s->pmcg->g[group];
 }

@@ -455,7 +455,8 @@ static void write32(smmu_t *s, uint32_t off, uint32_t val)
 
 static bool access_ok(uint64_t offset, unsigned size)
 {
-    return (size == 4 || size == 8) && (offset % size) == 0 && offset < 0x20000;
+    /* size is a power of two here: a mask, not a division, tests the alignment */
+    return (size == 4 || size == 8) && (offset & (size - 1u)) == 0 && offset < 0x20000;
 }
 
 smmu_status_t smmu_mmio_read(smmu_t *smmu, uint64_t offset, unsigned size, uint64_t *val)
