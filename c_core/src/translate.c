@@ -1431,9 +1431,11 @@ void smmu_translate_batch_stallable(smmu_t *smmu, const smmu_txn_t *in, smmu_xla
 {
     stall_cookie_t prev = smmu->stall_bound;
     for (size_t i = 0; i < n; i++) {
+        if (SMMU_LIKELY(same_page(smmu, &in[i], &out[i])))
+            continue; /* a hit cannot stall: no cookie to bind */
         smmu->stall_bound.txn = &in[i];
         smmu->stall_bound.cookie = cookie_base + (uint64_t)i;
-        translate_full(smmu, &in[i], &out[i]);
+        translate_miss(smmu, &in[i], &out[i]);
     }
     smmu->stall_bound = prev;
 }
