@@ -154,6 +154,12 @@ static bool way_valid(const cpol_t *cp, uint32_t set, uint32_t way)
     return (cp->valid[(size_t)set * cp->vwords + way / 64] >> (way % 64)) & 1u;
 }
 
+void cpol_lru_list_touch(cpol_t *cp, uint32_t set, uint32_t way)
+{
+    if (way_valid(cp, set, way))
+        cpol_lru_list_hit(cp, set, way);
+}
+
 void cpol_set_valid(cpol_t *cp, uint32_t set, uint32_t way, bool valid)
 {
     if (cp->lru_list && !valid && way_valid(cp, set, way))

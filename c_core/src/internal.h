@@ -304,8 +304,42 @@ void smmu_invalidate_notify(smmu_t *smmu, int scope, uint32_t sid, uint64_t addr
 smmu_mem_result_t mem_read(smmu_t *smmu, uint64_t pa, void *buf, size_t len, smmu_access_kind_t k);
 smmu_mem_result_t mem_write(smmu_t *smmu, uint64_t pa, const void *buf, size_t len,
                             smmu_access_kind_t k);
-smmu_mem_result_t mem_read64(smmu_t *smmu, uint64_t pa, uint64_t *val, bool big_endian,
-                             smmu_access_kind_t k);
+/* The cached direct-pointer region holding [pa, last], or NULL (no call, so a caller's fast
+ * path needs no stack frame). */
+static SMMU_ALWAYS_INLINE smmu_dmi_t *dmi_cached(smmu_t *s, uint64_t pa, uint64_t last)
+{
+    for (unsigned i = 0; i < SMMU_DMI_SLOTS; i++) {
+        smmu_dmi_t *d = &s->dmi[i];
+        if (d->ptr && pa >= d->lo && last <= d->hi && last >= pa)
+            return d;
+    }
+    return NULL;
+}
+/* Host byte order: records are little-endian; a big-endian host swaps. */
+static inline uint64_t mem_from_le64(uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap64(v);
+#else
+    return v;
+#endif
+}
+smmu_mem_result_t mem_read64_slow(smmu_t *smmu, uint64_t pa, uint64_t *val, bool big_endian,
+                                  smmu_access_kind_t k);
+/* One descriptor (table walks): inline when a cached direct-pointer region holds it. */
+static inline smmu_mem_result_t mem_read64(smmu_t *smmu, uint64_t pa, uint64_t *val,
+                                           bool big_endian, smmu_access_kind_t k)
+{
+    const smmu_dmi_t *d = dmi_cached(smmu, pa, pa + 7);
+    if (SMMU_LIKELY(d != NULL)) {
+        uint64_t v;
+        memcpy(&v, d->ptr + (pa - d->lo), 8);
+        v = mem_from_le64(v);
+        *val = big_endian ? __builtin_bswap64(v) : v;
+        return SMMU_MEM_OK;
+    }
+    return mem_read64_slow(smmu, pa, val, big_endian, k);
+}
 smmu_mem_result_t mem_read_dwords(smmu_t *smmu, uint64_t pa, uint64_t *dw, unsigned n,
                                   smmu_access_kind_t k);
 smmu_mem_result_t mem_write_dwords(smmu_t *smmu, uint64_t pa, const uint64_t *dw, unsigned n,
@@ -403,11 +437,9 @@ static inline void cpol_lru_list_hit(cpol_t *cp, uint32_t set, uint32_t way)
     prev[head] = way;
     l[CPOL_HEAD] = way;
 }
-static inline void cpol_lru_list_touch(cpol_t *cp, uint32_t set, uint32_t way)
-{
-    if ((cp->valid[(size_t)set * cp->vwords + way / 64] >> (way % 64)) & 1u)
-        cpol_lru_list_hit(cp, set, way);
-}
+/* The same for any way (nothing happens to an invalid one); out of line, so that
+ * cpol_touch() stays small enough to inline on the stamp-based hit paths. */
+void cpol_lru_list_touch(cpol_t *cp, uint32_t set, uint32_t way);
 static inline void cpol_touch(cpol_t *cp, uint32_t set, uint32_t way)
 {
     switch (cp->policy) {
@@ -435,7 +467,7 @@ static inline uint32_t cpol_way_of(const cpol_t *cp, uint32_t idx)
     return cp->wshift != WSHIFT_NONE ? idx & (cp->ways - 1u) : idx % cp->ways;
 }
 /* Same, by entry number (set * ways + way). */
-static inline void cpol_touch_idx(cpol_t *cp, uint32_t idx)
+static SMMU_ALWAYS_INLINE void cpol_touch_idx(cpol_t *cp, uint32_t idx)
 {
     if (cp->policy == SMMU_POLICY_LRU && !cp->lru_list)
         cp->meta[idx] = ++cp->clock;

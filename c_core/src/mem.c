@@ -23,18 +23,6 @@ static smmu_dmi_t *dmi_fetch(smmu_t *s, uint64_t pa, uint64_t last)
     return d;
 }
 
-/* The cached direct-pointer region holding [pa, last], or NULL (no call, so a caller's fast
- * path needs no stack frame). */
-static SMMU_ALWAYS_INLINE smmu_dmi_t *dmi_cached(smmu_t *s, uint64_t pa, uint64_t last)
-{
-    for (unsigned i = 0; i < SMMU_DMI_SLOTS; i++) {
-        smmu_dmi_t *d = &s->dmi[i];
-        if (d->ptr && pa >= d->lo && last <= d->hi && last >= pa)
-            return d;
-    }
-    return NULL;
-}
-
 /* The direct-pointer region holding [pa, pa + len): a cached one, else a new one from the
  * host, else NULL. */
 static smmu_dmi_t *dmi_find(smmu_t *s, uint64_t pa, size_t len)
@@ -147,16 +135,6 @@ static uint64_t bswap64(uint64_t v)
     return __builtin_bswap64(v);
 }
 
-/* Host byte order: records are little-endian; a big-endian host swaps. */
-static inline uint64_t from_le64(uint64_t v)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return bswap64(v);
-#else
-    return v;
-#endif
-}
-
 smmu_mem_result_t mem_read_dwords(smmu_t *smmu, uint64_t pa, uint64_t *dw, unsigned n,
                                   smmu_access_kind_t k)
 {
@@ -167,7 +145,7 @@ smmu_mem_result_t mem_read_dwords(smmu_t *smmu, uint64_t pa, uint64_t *dw, unsig
         for (unsigned i = 0; i < n; i++) {
             uint64_t v;
             memcpy(&v, src + 8 * i, 8);
-            dw[i] = from_le64(v);
+            dw[i] = mem_from_le64(v);
         }
         return SMMU_MEM_OK;
     }
@@ -180,17 +158,10 @@ smmu_mem_result_t mem_read_dwords(smmu_t *smmu, uint64_t pa, uint64_t *dw, unsig
     return SMMU_MEM_OK;
 }
 
-smmu_mem_result_t mem_read64(smmu_t *smmu, uint64_t pa, uint64_t *val, bool big_endian,
-                             smmu_access_kind_t k)
+/* mem_read64() (internal.h) when no cached direct-pointer region holds the descriptor. */
+smmu_mem_result_t mem_read64_slow(smmu_t *smmu, uint64_t pa, uint64_t *val, bool big_endian,
+                                  smmu_access_kind_t k)
 {
-    const smmu_dmi_t *d = dmi_cached(smmu, pa, pa + 7);
-    if (SMMU_LIKELY(d != NULL)) { /* a descriptor inside a cached direct-pointer region */
-        uint64_t v;
-        memcpy(&v, d->ptr + (pa - d->lo), 8);
-        v = from_le64(v);
-        *val = big_endian ? bswap64(v) : v;
-        return SMMU_MEM_OK;
-    }
     uint8_t b[8];
     smmu_mem_result_t r = mem_read(smmu, pa, b, 8, k);
     if (r != SMMU_MEM_OK)
