@@ -317,14 +317,18 @@ void tlb_remove(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st)
     }
 }
 
+/* Does an invalidation by address miss entry e's range? (It rejects most entries of a
+ * by-VA scan, so the scan tests it inline before inv_match().) */
+static inline bool inv_addr_miss(const tlb_entry_t *e, const tlb_inv_t *inv)
+{
+    uint64_t last = e->va + ((UINT64_C(1) << e->shift) - 1);
+    return inv->by_addr && (last < inv->lo || e->va > inv->hi);
+}
+
 static bool inv_match(const tlb_entry_t *e, const tlb_inv_t *inv)
 {
-    /* The address test first: it rejects most entries of a by-VA scan. */
-    if (inv->by_addr) {
-        uint64_t last = e->va + ((UINT64_C(1) << e->shift) - 1);
-        if (last < inv->lo || e->va > inv->hi)
-            return false;
-    }
+    if (inv_addr_miss(e, inv))
+        return false;
     unsigned kind = ctx_kind(e->ctx);
     unsigned regime = (e->ctx >> CTX_REGIME_SHIFT) & 3u;
     bool global = (e->flags & TLBF_GLOBAL) != 0;
@@ -442,7 +446,7 @@ unsigned tlb_invalidate(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_sta
     for (uint32_t w = 0; w < live_words(t->n); w++)
         for (uint64_t bits = t->live[w]; bits; bits &= bits - 1) {
             uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
-            if (inv_match(&t->e[i], inv)) {
+            if (!inv_addr_miss(&t->e[i], inv) && inv_match(&t->e[i], inv)) {
                 entry_unlink(t, i);
                 st->invalidations++;
                 n++;

@@ -33,6 +33,7 @@ typedef struct xctx {
     uint8_t ats;               /* ATS_* : what kind of ATS traffic this is */
     bool ats_exe;              /* ATS Translation Request: Exe requested (with a PASID) */
     bool split;                /* split-stage ATS (EATS == 0b10): the response carries the IPA */
+    bool iotlb_missed;         /* iotlb_fast() probed the IOTLB for this stage-1 key: no entry */
 } xctx_t;
 
 enum { ATS_NO = 0, ATS_TREQ, ATS_XLATED };
@@ -857,9 +858,15 @@ static void s1_path(xctx_t *x, uint64_t va, smmu_fault_t *f)
         fault_s1(x, EVT_F_TRANSLATION, false); /* 5.4 E0PDx */
         return;
     }
-    tlb_hot_t *e = s->iotlb && !x->debug
-                       ? tlb_lookup(s->iotlb, key, x->ctx, x->asid, &s->stats.iotlb)
-                       : NULL;
+    tlb_hot_t *e = NULL;
+    if (s->iotlb && !x->debug) {
+        if (x->iotlb_missed) { /* probed already (iotlb_fast): the lookup is counted here */
+            s->stats.iotlb.lookups++;
+            s->stats.iotlb.misses++;
+        } else {
+            e = tlb_lookup(s->iotlb, key, x->ctx, x->asid, &s->stats.iotlb);
+        }
+    }
     if (e) {
         int chk = perm_check(e->perm1, e->perm2, e->flags, x->write, x->instr, x->priv);
         if (chk == 0 || (x->ats == ATS_TREQ && chk != 3)) {
@@ -1144,7 +1151,7 @@ static SMMU_ALWAYS_INLINE void memo_count_hit(smmu_t *s, const smmu_memo_t *m)
 /* The IOTLB hit path for a memoised stream: no context structure, one probe. Returns false,
  * having changed nothing, when the slow path must run. */
 static SMMU_ALWAYS_INLINE bool iotlb_fast(smmu_t *s, const smmu_txn_t *t, smmu_xlate_t *o,
-                                          const smmu_memo_t *m)
+                                          const smmu_memo_t *m, bool *missed)
 {
     struct smmu_tlb *tlb = s->iotlb;
     if (m->plan == MEMO_OTHER || !tlb)
@@ -1162,6 +1169,8 @@ static SMMU_ALWAYS_INLINE bool iotlb_fast(smmu_t *s, const smmu_txn_t *t, smmu_x
     }
     tlb_hot_t *h = tlb_find_k(tlb, key, m->ctx, m->asid, m->kmix, m->kmix_global,
                               tlb->globals != 0);
+    /* a stage-1 miss: the walk path need not probe again (s1_path counts the lookup) */
+    *missed = h == NULL && m->plan == MEMO_S1;
     unsigned ov = (unsigned)m->privcfg << 2 | m->instcfg;
     if (!h || !(((unsigned)(s->acls1[ov][h->perm1] & s->acls2[ov][h->perm2]) >> FAST_CLASS(t)) & 1u))
         return false;
@@ -1287,7 +1296,8 @@ static inline void out_init(smmu_xlate_t *o)
 /* Everything but the micro-TLB and memoised-IOTLB hits: kept out of line so the hit paths
  * stay small. */
 static __attribute__((noinline)) void xlate_slow(smmu_t *s, const smmu_txn_t *t,
-                                                 smmu_xlate_t *o, bool fast, unsigned port)
+                                                 smmu_xlate_t *o, bool fast, unsigned port,
+                                                 bool iotlb_missed)
 {
     bool debug = (t->flags & SMMU_TXN_DEBUG) != 0;
     if (SMMU_UNLIKELY(t->secure) && !s->warned_secure) {
@@ -1325,8 +1335,11 @@ static __attribute__((noinline)) void xlate_slow(smmu_t *s, const smmu_txn_t *t,
         gbpa_path(&x);
         return;
     }
+    /* the memo iotlb_fast() used is the one memo_path() takes: same STE, CD and key */
+    x.iotlb_missed = iotlb_missed;
     if (fast && memo_path(&x, port))
         return;
+    x.iotlb_missed = false;
     slow_path(&x, port);
 }
 
@@ -1336,6 +1349,7 @@ static SMMU_ALWAYS_INLINE bool xlate_body(smmu_t *s, const smmu_txn_t *t, smmu_x
                                           bool fast_checked)
 {
     out_init(o);
+    bool missed = false;
     bool fast = t->flags == 0 && t->atype == SMMU_ATYPE_UNTRANSLATED && smmu_enabled(s);
     unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
     if (SMMU_LIKELY(fast)) {
@@ -1345,12 +1359,12 @@ static SMMU_ALWAYS_INLINE bool xlate_body(smmu_t *s, const smmu_txn_t *t, smmu_x
         uint32_t tag = SSID_TAG(t->ssv, t->substream_id);
         const smmu_memo_t *m = &s->memo[memo_slot(port, t->stream_id, tag)];
         if (m->gen == s->cfg_gen && m->sid == t->stream_id && m->ssid_tag == tag &&
-            iotlb_fast(s, t, o, m))
+            iotlb_fast(s, t, o, m, &missed))
             return false;
     } else if (!(t->flags & SMMU_TXN_DEBUG)) {
         s->stats.translations++;
     }
-    xlate_slow(s, t, o, fast, port);
+    xlate_slow(s, t, o, fast, port, missed);
     return false;
 }
 
