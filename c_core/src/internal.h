@@ -407,7 +407,6 @@ bool cpol_init(smmu_t *smmu, cpol_t *cp, const smmu_cache_geom_t *g);
 void cpol_free(smmu_t *smmu, cpol_t *cp);
 size_t cpol_footprint(const smmu_cache_geom_t *g);
 void cpol_plru_touch(cpol_t *cp, uint32_t set, uint32_t way);
-/* Replacement state update on a hit (inline: it is on every hit path). */
 #define CPOL_NILW 0xFFFFFFFFu
 /* LRU recency list (wide sets, see cache_policy.c): per set, link[] holds the head (most
  * recently used way) and the tail, then prev[ways], then next[ways]. */
@@ -440,6 +439,7 @@ static inline void cpol_lru_list_hit(cpol_t *cp, uint32_t set, uint32_t way)
 /* The same for any way (nothing happens to an invalid one); out of line, so that
  * cpol_touch() stays small enough to inline on the stamp-based hit paths. */
 void cpol_lru_list_touch(cpol_t *cp, uint32_t set, uint32_t way);
+/* Replacement state update on a hit (inline: it is on every hit path). */
 static inline void cpol_touch(cpol_t *cp, uint32_t set, uint32_t way)
 {
     switch (cp->policy) {
