@@ -583,6 +583,11 @@ void Driver::set_pte(Domain* d, uint64_t root, int start, unsigned ia_bits, uint
                      uint64_t desc, unsigned leaf_shift, bool)
 {
     unsigned g = d->gshift, s = g - 3;
+    const bool page = leaf_shift == g && root == d->root;
+    if (page && d->leaf_table && (ia >> (g + s)) == d->leaf_region) {
+        write_pte(d->leaf_table + 8 * ((ia >> g) & ((1ull << s) - 1)), desc);
+        return;
+    }
     uint64_t table = root;
     for (int l = start;; l++) {
         unsigned lsb = g + s * static_cast<unsigned>(3 - l);
@@ -590,6 +595,10 @@ void Driver::set_pte(Domain* d, uint64_t root, int start, unsigned ia_bits, uint
         uint64_t idx = (ia >> lsb) & ((1ull << bits) - 1);
         uint64_t slot = table + 8 * idx;
         if (lsb == leaf_shift) {
+            if (l < 3)
+                d->leaf_table = 0; // a block (or its removal) above level 3: paths change
+            else if (page && l > start)
+                d->leaf_table = table, d->leaf_region = ia >> (g + s);
             write_pte(slot, desc);
             return;
         }
@@ -684,7 +693,15 @@ void Driver::clear(Domain* d, uint64_t iova, uint64_t size)
     if (hi < iova)
         hi = ~0ull;
     const unsigned g = d->gshift, s = g - 3;
-    // The common case, one leaf removed whole: walk straight down to it.
+    // The common case, one page removed from the last-level table reached last time.
+    if (size == (1ull << g) && (iova & (size - 1)) == 0 && d->leaf_table &&
+        (iova >> (g + s)) == d->leaf_region) {
+        const uint64_t slot = d->leaf_table + 8 * ((iova >> g) & ((1ull << s) - 1));
+        if (read_pte(slot) & 1)
+            write_pte(slot, 0);
+        return;
+    }
+    // Else one leaf removed whole: walk straight down to it.
     uint64_t table = d->root;
     for (int l = d->start_level; l <= 3; l++) {
         const unsigned lsb = g + s * static_cast<unsigned>(3 - l);
@@ -698,12 +715,15 @@ void Driver::clear(Domain* d, uint64_t iova, uint64_t size)
             continue;
         }
         if ((iova & ((1ull << lsb) - 1)) == 0 && size == (1ull << lsb)) {
+            // above level 3 this removes a block, never a table descriptor, so the path to
+            // Domain::leaf_table (table descriptors only) is untouched
             write_pte(slot, 0);
             return;
         }
         break;
     }
     const unsigned lsb = g + s * static_cast<unsigned>(3 - d->start_level);
+    d->leaf_table = 0; // clear_table() may rewrite entries above level 3
     clear_table(d, d->root, d->start_level, d->ia_bits - lsb, 0, iova, hi);
 }
 

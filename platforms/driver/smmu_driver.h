@@ -74,6 +74,10 @@ struct Domain {
     uint64_t cd = 0;           ///< context descriptor address
     Domain* s2 = nullptr;      ///< nested: the stage-2 domain
     int start_level = 0;
+    /// The last-level table the driver last reached, and the input-address region it maps
+    /// (ia >> (gshift + gshift - 3)): a page mapped or unmapped in that region is one
+    /// descriptor access. Dropped (0) whenever the driver rewrites an entry above level 3.
+    uint64_t leaf_table = 0, leaf_region = 0;
 };
 
 struct DriverOptions {

@@ -208,6 +208,55 @@ TEST(DriverClear, SplitsABlockAndKeepsTheRest)
     EXPECT_EQ(pa, 0x801ff000u);
 }
 
+// The driver writes a page of the last-level table it reached last time directly
+// (Domain::leaf_table); a block written over that table's region, or removed, must drop the
+// shortcut so that later pages go where a walk finds them.
+TEST(DriverTables, LastLevelShortcutFollowsBlockMapsAndRemovals)
+{
+    TableRig r;
+    const unsigned rw = drv::PROT_READ | drv::PROT_WRITE;
+    uint64_t pa = 0;
+    unsigned leaf = 0;
+    r.d.map(r.dom, 0x200000, 0x80000000, 0x1000, rw);  // reaches the table of 0x200000-0x3fffff
+    r.d.map(r.dom, 0x203000, 0x80003000, 0x1000, rw);  // through the shortcut
+    ASSERT_TRUE(r.d.lookup(r.dom, 0x203010, &pa, &leaf));
+    EXPECT_EQ(pa, 0x80003010u);
+    EXPECT_EQ(leaf, 12u);
+    // a 2 MiB block replaces the level-2 table descriptor of that region
+    r.d.map(r.dom, 0x200000, 0x90000000, 0x200000, rw, 21);
+    ASSERT_TRUE(r.d.lookup(r.dom, 0x203010, &pa, &leaf));
+    EXPECT_EQ(pa, 0x90003010u);
+    EXPECT_EQ(leaf, 21u);
+    // a page mapped there again walks: a new table replaces the block
+    r.d.map(r.dom, 0x205000, 0x81005000, 0x1000, rw);
+    ASSERT_TRUE(r.d.lookup(r.dom, 0x205020, &pa, &leaf));
+    EXPECT_EQ(pa, 0x81005020u);
+    EXPECT_EQ(leaf, 12u);
+    // a page cleared through the shortcut is gone, its neighbour stays
+    r.d.map(r.dom, 0x206000, 0x81006000, 0x1000, rw);
+    r.d.clear(r.dom, 0x205000, 0x1000);
+    EXPECT_FALSE(r.d.lookup(r.dom, 0x205000, nullptr, nullptr));
+    EXPECT_TRUE(r.d.lookup(r.dom, 0x206000, nullptr, nullptr));
+    // a block cleared whole drops the shortcut; the next page there walks and is found
+    r.d.map(r.dom, 0x400000, 0xA0000000, 0x200000, rw, 21);
+    r.d.clear(r.dom, 0x400000, 0x200000);
+    EXPECT_FALSE(r.d.lookup(r.dom, 0x400000, nullptr, nullptr));
+    r.d.map(r.dom, 0x207000, 0x81007000, 0x1000, rw);
+    ASSERT_TRUE(r.d.lookup(r.dom, 0x207000, &pa, nullptr));
+    EXPECT_EQ(pa, 0x81007000u);
+    r.d.map(r.dom, 0x401000, 0xA1001000, 0x1000, rw);
+    ASSERT_TRUE(r.d.lookup(r.dom, 0x401000, &pa, &leaf));
+    EXPECT_EQ(pa, 0xA1001000u);
+    EXPECT_EQ(leaf, 12u);
+    // clearing the whole 2 MiB region removes its table descriptor: the next page walks
+    r.d.clear(r.dom, 0x400000, 0x200000);
+    EXPECT_FALSE(r.d.lookup(r.dom, 0x401000, nullptr, nullptr));
+    r.d.map(r.dom, 0x402000, 0xA2002000, 0x1000, rw);
+    ASSERT_TRUE(r.d.lookup(r.dom, 0x402000, &pa, &leaf));
+    EXPECT_EQ(pa, 0xA2002000u);
+    EXPECT_EQ(leaf, 12u);
+}
+
 TEST(DriverClear, IssuesNoCommands)
 {
     TableRig r;
