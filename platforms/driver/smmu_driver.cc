@@ -95,15 +95,7 @@ inline uint64_t Driver::read_pte(uint64_t pa) const
     return v; // the host is little-endian, and so are the tables (TTENDIAN LE)
 }
 
-inline void Driver::write_pte(uint64_t pa, uint64_t v)
-{
-    if (mem_)
-        std::memcpy(mem_ + (pa - pages_.base()), &v, 8);
-    else
-        bus_.mem_write(pa, &v, 8);
-}
-
-void Driver::mem_write(uint64_t pa, const void* buf, size_t len)
+inline void Driver::mem_write(uint64_t pa, const void* buf, size_t len)
 {
     if (!mem_)
         return bus_.mem_write(pa, buf, len);
@@ -115,6 +107,21 @@ void Driver::mem_write(uint64_t pa, const void* buf, size_t len)
         std::memcpy(p, buf, 16);
     else
         std::memcpy(p, buf, len);
+}
+
+inline void Driver::write_pte(uint64_t pa, uint64_t v)
+{
+    mem_write(pa, &v, 8);
+}
+
+// The slot of ia's page in the last-level table reached last time (Domain::leaf_table), or 0
+// when ia lies outside the region that table maps.
+inline uint64_t Driver::leaf_slot(const Domain* d, uint64_t ia) const
+{
+    const unsigned g = d->gshift, s = g - 3;
+    if (!d->leaf_table || (ia >> (g + s)) != d->leaf_region)
+        return 0;
+    return d->leaf_table + 8 * ((ia >> g) & ((1ull << s) - 1));
 }
 
 uint64_t Driver::table_alloc(unsigned gshift, unsigned entries)
@@ -584,8 +591,8 @@ void Driver::set_pte(Domain* d, uint64_t root, int start, unsigned ia_bits, uint
 {
     unsigned g = d->gshift, s = g - 3;
     const bool page = leaf_shift == g && root == d->root;
-    if (page && d->leaf_table && (ia >> (g + s)) == d->leaf_region) {
-        write_pte(d->leaf_table + 8 * ((ia >> g) & ((1ull << s) - 1)), desc);
+    if (const uint64_t slot = page ? leaf_slot(d, ia) : 0) {
+        write_pte(slot, desc);
         return;
     }
     uint64_t table = root;
@@ -694,9 +701,8 @@ void Driver::clear(Domain* d, uint64_t iova, uint64_t size)
         hi = ~0ull;
     const unsigned g = d->gshift, s = g - 3;
     // The common case, one page removed from the last-level table reached last time.
-    if (size == (1ull << g) && (iova & (size - 1)) == 0 && d->leaf_table &&
-        (iova >> (g + s)) == d->leaf_region) {
-        const uint64_t slot = d->leaf_table + 8 * ((iova >> g) & ((1ull << s) - 1));
+    if (const uint64_t slot =
+            size == (1ull << g) && (iova & (size - 1)) == 0 ? leaf_slot(d, iova) : 0) {
         if (read_pte(slot) & 1)
             write_pte(slot, 0);
         return;

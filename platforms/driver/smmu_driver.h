@@ -207,6 +207,7 @@ private:
     void clear_table(Domain* d, uint64_t table, int level, unsigned bits, uint64_t base,
                      uint64_t lo, uint64_t hi);
     uint64_t read_pte(uint64_t pa) const;
+    uint64_t leaf_slot(const Domain* d, uint64_t ia) const;
     void write_pte(uint64_t pa, uint64_t v);
     void mem_write(uint64_t pa, const void* buf, size_t len);
 
