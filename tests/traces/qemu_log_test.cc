@@ -116,6 +116,23 @@ TEST(QemuLog, MalformedKnownEventNamesTheLine)
     }
 }
 
+// A translation whose output page ends at 2^64 implies a map whose output range wraps: the
+// importer names the line instead of returning a record that breaks the format's rules (a
+// libFuzzer find, tests/fuzz/regressions/traces/map-pa-wraps-past-2-64).
+TEST(QemuLog, TranslationImplyingAWrappingMapNamesTheLine)
+{
+    try {
+        import_lines("smmu_iotlb_lookup_miss IOTLB cache MISS asid=1 vmid=-1 addr=0xffffb002 hit=0 miss=1 hit rate=0\n"
+                     "smmuv3_translate_success mr sid=0x8 iova=0xffffb002 translated=0xfffffffffffffffb perm=0x3 stage=1\n");
+        FAIL() << "no error";
+    } catch (const trace_error& e) {
+        EXPECT_NE(std::string(e.what()).find("q.log:2: translation of iova 0xffffb002 to pa 0xfffffffffffffffb "
+                                             "implies an invalid mapping: map output range wraps past 2^64"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(QemuLog, UnknownCommandNameBecomesAnEvent)
 {
     auto got = import_lines("smmuv3_cmdq_opcode <--- SMMU_CMD_FROBNICATE\n");

@@ -68,7 +68,7 @@ record capture_translator::pop()
 void capture_translator::consume(const cap_event& e, const location& where)
 {
     switch (e.kind) {
-    case cap_event::xlate: translation(e); break;
+    case cap_event::xlate: translation(e, where); break;
     case cap_event::mmio: ++m_rep.mmio; break;
     case cap_event::cmd: command(e, where); break;
     case cap_event::cd_tt:
@@ -159,7 +159,7 @@ void capture_translator::emit_unmaps(uint32_t sid, uint64_t start, uint64_t end,
     flush();
 }
 
-void capture_translator::translation(const cap_event& e)
+void capture_translator::translation(const cap_event& e, const location& where)
 {
     ++m_rep.translations;
     dma_record d;
@@ -219,7 +219,6 @@ void capture_translator::translation(const cap_event& e)
             if (!covered) {
                 const uint64_t mask = (uint64_t{1} << shift) - 1;
                 const uint64_t base = e.iova & ~mask;
-                emit_unmaps(e.sid, base, base + mask + 1, e.t);
                 map_record m;
                 m.sid = e.sid;
                 m.iova = base;
@@ -227,9 +226,17 @@ void capture_translator::translation(const cap_event& e)
                 m.size = mask + 1;
                 m.perm = perm;
                 m.leaf_shift = static_cast<uint8_t>(shift);
+                /* the mapping a translation implies obeys the format's rules like any other
+                 * (e.g. neither range may reach past 2^64): else the line is malformed */
+                record mr = make_record(e.t, std::nullopt, m);
+                const std::string bad = check_record(mr);
+                if (!bad.empty())
+                    fail(where, "translation of iova " + detail::hex(e.iova) + " to pa " +
+                                    detail::hex(*e.pa) + " implies an invalid mapping: " + bad);
+                emit_unmaps(e.sid, base, base + mask + 1, e.t);
                 m_maps[{e.sid, base}] = entry{m.size, m.pa, perm, m.leaf_shift};
                 ++m_rep.maps;
-                push(make_record(e.t, std::nullopt, m));
+                push(std::move(mr));
             }
         }
     }

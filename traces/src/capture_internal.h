@@ -56,7 +56,7 @@ private:
     };
     using key = std::pair<uint32_t, uint64_t>;  // (sid, base iova)
 
-    void translation(const cap_event& e);
+    void translation(const cap_event& e, const location& where);
     void command(const cap_event& e, const location& where);
     cmd_record command_piece(const cap_event& e,
                              const std::vector<std::pair<std::string, int64_t>>& args,
