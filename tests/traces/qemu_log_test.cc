@@ -23,6 +23,17 @@ std::vector<std::string> import_lines(const std::string& log, const import_repor
         *rep = keep->report();
     return out;
 }
+
+/* Importing log must fail with a message containing want. */
+void expect_import_error(const std::string& log, const std::string& want)
+{
+    try {
+        import_lines(log);
+        ADD_FAILURE() << "no error, expected: " << want;
+    } catch (const trace_error& e) {
+        EXPECT_NE(std::string(e.what()).find(want), std::string::npos) << e.what();
+    }
+}
 }  // namespace
 
 TEST(QemuLog, FixtureImportsToTheExpectedRecords)
@@ -106,14 +117,9 @@ TEST(QemuLog, OlderSpellingsParse)
 
 TEST(QemuLog, MalformedKnownEventNamesTheLine)
 {
-    try {
-        import_lines("smmuv3_read_mmio addr: 0x0 val:0x1 size: 0x4(0)\n"
-                     "smmuv3_translate_success mr sid=0x8 translated=0x2000 perm=0x1\n");
-        FAIL() << "no error";
-    } catch (const trace_error& e) {
-        EXPECT_NE(std::string(e.what()).find("q.log:2: smmuv3_translate_success: no 'iova'"), std::string::npos)
-            << e.what();
-    }
+    expect_import_error("smmuv3_read_mmio addr: 0x0 val:0x1 size: 0x4(0)\n"
+                        "smmuv3_translate_success mr sid=0x8 translated=0x2000 perm=0x1\n",
+                        "q.log:2: smmuv3_translate_success: no 'iova'");
 }
 
 // A translation whose output page ends at 2^64 implies a map whose output range wraps: the
@@ -121,16 +127,11 @@ TEST(QemuLog, MalformedKnownEventNamesTheLine)
 // libFuzzer find, tests/fuzz/regressions/traces/map-pa-wraps-past-2-64).
 TEST(QemuLog, TranslationImplyingAWrappingMapNamesTheLine)
 {
-    try {
-        import_lines("smmu_iotlb_lookup_miss IOTLB cache MISS asid=1 vmid=-1 addr=0xffffb002 hit=0 miss=1 hit rate=0\n"
-                     "smmuv3_translate_success mr sid=0x8 iova=0xffffb002 translated=0xfffffffffffffffb perm=0x3 stage=1\n");
-        FAIL() << "no error";
-    } catch (const trace_error& e) {
-        EXPECT_NE(std::string(e.what()).find("q.log:2: translation of iova 0xffffb002 to pa 0xfffffffffffffffb "
-                                             "implies an invalid mapping: map output range wraps past 2^64"),
-                  std::string::npos)
-            << e.what();
-    }
+    expect_import_error(
+        "smmu_iotlb_lookup_miss IOTLB cache MISS asid=1 vmid=-1 addr=0xffffb002 hit=0 miss=1 hit rate=0\n"
+        "smmuv3_translate_success mr sid=0x8 iova=0xffffb002 translated=0xfffffffffffffffb perm=0x3 stage=1\n",
+        "q.log:2: translation of iova 0xffffb002 to pa 0xfffffffffffffffb implies an invalid mapping: "
+        "map output range wraps past 2^64");
 }
 
 TEST(QemuLog, UnknownCommandNameBecomesAnEvent)
