@@ -261,6 +261,15 @@ static uint32_t free_way(const cpol_t *cp, uint32_t set)
     } while (0)
 static uint32_t min_way(const uint64_t *m, uint32_t ways)
 {
+    if (ways <= 8) { /* the usual IOTLB set: one chain is shorter than merging four */
+        uint64_t v = m[0];
+        uint32_t w = 0;
+        for (uint32_t i = 1; i < ways; i++) {
+            w = m[i] < v ? i : w;
+            v = m[i] < v ? m[i] : v;
+        }
+        return w;
+    }
     uint64_t v0 = UINT64_MAX, v1 = UINT64_MAX, v2 = UINT64_MAX, v3 = UINT64_MAX;
     uint32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0, i = 0;
     for (; i + 4 <= ways; i += 4) {

@@ -173,7 +173,7 @@ static unsigned kclass_of(uint32_t ctx)
     return ((ctx >> CTX_REGIME_SHIFT) & 15u) | ((ctx & CTX_ASET) ? 16u : 0u);
 }
 
-/* Micro-TLB key bookkeeping (entry_link / entry_drop). */
+/* Micro-TLB key bookkeeping (books_add / books_del). */
 static void key_add(struct smmu_tlb *t, uint32_t sid, uint32_t ssid_tag)
 {
     for (uint32_t k = 0; k < t->nkeys; k++)
@@ -198,39 +198,67 @@ static void key_del(struct smmu_tlb *t, uint32_t sid, uint32_t ssid_tag)
         }
 }
 
-/* Take entry i out of the lookup structure; refill: it is refilled at once, so its
- * replacement state is left for cpol_filled() to update in one step. */
-static void entry_drop(struct smmu_tlb *t, uint32_t i, bool refill)
+/* The summaries a valid entry is counted in besides its slot: mapping sizes present,
+ * global entries, and the micro-TLB keys or IOTLB context classes that TLBIs use to
+ * narrow their search. */
+static SMMU_ALWAYS_INLINE void books_add(struct smmu_tlb *t, const tlb_entry_t *e)
 {
-    tlb_entry_t *e = &t->e[i];
-    slot_delete(t, t->slot_of[i]);
-    if (--t->shift_count[e->shift] == 0)
-        t->shifts &= ~(UINT64_C(1) << e->shift);
+    if (t->micro)
+        key_add(t, e->sid, e->ssid_tag);
+    else
+        t->kclass[kclass_of(e->ctx)]++;
+    if (t->shift_count[e->shift]++ == 0)
+        t->shifts |= UINT64_C(1) << e->shift;
     if (e->flags & TLBF_GLOBAL)
-        t->globals--;
+        t->globals++;
+}
+
+static SMMU_ALWAYS_INLINE void books_del(struct smmu_tlb *t, const tlb_entry_t *e)
+{
     if (t->micro) {
-        if (t->fast->idx == i)
-            t->fast->epoch = 0; /* the port's fast entry was a copy of this one */
         key_del(t, e->sid, e->ssid_tag);
-        if (t->used == 1) { /* empty now: every key is known again */
+        if (t->used == 1) { /* e was the last entry: every key is known again */
             t->nkeys = 0;
             t->keys_lost = false;
         }
     } else {
         t->kclass[kclass_of(e->ctx)]--;
     }
+    if (--t->shift_count[e->shift] == 0)
+        t->shifts &= ~(UINT64_C(1) << e->shift);
+    if (e->flags & TLBF_GLOBAL)
+        t->globals--;
+}
+
+/* Would a and b be counted in the same summaries? (A refill of one context with one
+ * mapping size, the usual case, then leaves them alone.) */
+static bool books_same(const struct smmu_tlb *t, const tlb_entry_t *a, const tlb_entry_t *b)
+{
+    if (a->shift != b->shift || ((a->flags ^ b->flags) & TLBF_GLOBAL))
+        return false;
+    return t->micro ? a->sid == b->sid && a->ssid_tag == b->ssid_tag
+                    : kclass_of(a->ctx) == kclass_of(b->ctx);
+}
+
+/* Take valid entry i out of its slot (the port's fast entry, a copy of it, goes too). */
+static SMMU_ALWAYS_INLINE void slot_drop(struct smmu_tlb *t, uint32_t i)
+{
+    slot_delete(t, t->slot_of[i]);
+    if (t->micro && t->fast->idx == i)
+        t->fast->epoch = 0;
+}
+
+/* Remove valid entry i. */
+static void entry_unlink(struct smmu_tlb *t, uint32_t i)
+{
+    tlb_entry_t *e = &t->e[i];
+    slot_drop(t, i);
+    books_del(t, e);
     if (--t->used == 0)
         span_reset(t);
     e->flags = 0;
     t->live[i / 64] &= ~(UINT64_C(1) << (i % 64));
-    if (!refill)
-        cpol_set_valid(&t->pol, cpol_set_of(&t->pol, (uint32_t)i),
-                       cpol_way_of(&t->pol, (uint32_t)i), false);
-}
-
-static void entry_unlink(struct smmu_tlb *t, uint32_t i)
-{
-    entry_drop(t, i, false);
+    cpol_set_valid(&t->pol, cpol_set_of(&t->pol, i), cpol_way_of(&t->pol, i), false);
 }
 
 static void keys_of(const struct smmu_tlb *t, const tlb_entry_t *e, uint32_t *k1, uint32_t *k2)
@@ -244,11 +272,12 @@ static void keys_of(const struct smmu_tlb *t, const tlb_entry_t *e, uint32_t *k1
     }
 }
 
-/* Put entry i, keyed (tag, k1, k2) with hash mix = tlb_mix(tag, k1, k2), in the table. */
-static void entry_link(struct smmu_tlb *t, uint32_t i, uint64_t tag, uint32_t k1, uint32_t k2,
-                       uint64_t mix)
+/* Put entry i, keyed (tag, k1, k2) with hash mix = tlb_mix(tag, k1, k2), in a slot, and
+ * widen the span to its range. */
+static SMMU_ALWAYS_INLINE void slot_put(struct smmu_tlb *t, uint32_t i, uint64_t tag,
+                                         uint32_t k1, uint32_t k2, uint64_t mix)
 {
-    tlb_entry_t *e = &t->e[i];
+    const tlb_entry_t *e = &t->e[i];
     uint32_t pos = home_slot(t, mix);
     while (t->slots[pos].tag != SLOT_EMPTY)
         pos = (pos + 1) & t->slot_mask;
@@ -263,19 +292,9 @@ static void entry_link(struct smmu_tlb *t, uint32_t i, uint64_t tag, uint32_t k1
     s->attr = e->attr;
     s->idx = i;
     t->slot_of[i] = pos;
-    t->live[i / 64] |= UINT64_C(1) << (i % 64);
-    t->used++;
     uint64_t last = e->va + ((UINT64_C(1) << e->shift) - 1);
     t->span_lo = e->va < t->span_lo ? e->va : t->span_lo;
     t->span_hi = last > t->span_hi ? last : t->span_hi;
-    if (t->micro)
-        key_add(t, e->sid, e->ssid_tag);
-    else
-        t->kclass[kclass_of(e->ctx)]++;
-    if (t->shift_count[e->shift]++ == 0)
-        t->shifts |= UINT64_C(1) << e->shift;
-    if (e->flags & TLBF_GLOBAL)
-        t->globals++;
 }
 
 uint32_t tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t *st)
@@ -289,21 +308,39 @@ uint32_t tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t
     uint32_t i;
     if (same) {
         i = same->idx;
-        entry_drop(t, i, true);
     } else {
         uint32_t set = (uint32_t)(mix >> 20) & t->pol.set_mask;
-        uint32_t way = cpol_victim(&t->pol, set);
-        i = set * t->pol.ways + way;
-        if (t->e[i].flags & TLBF_VALID) {
-            entry_drop(t, i, true);
-            st->evictions++;
-        }
+        i = set * t->pol.ways + cpol_victim(&t->pol, set);
     }
-    t->e[i] = *e;
-    t->e[i].flags |= TLBF_VALID;
-    entry_link(t, i, tag, k1, k2, mix);
-    cpol_filled(&t->pol, cpol_set_of(&t->pol, (uint32_t)i),
-                cpol_way_of(&t->pol, (uint32_t)i));
+    tlb_entry_t *slot_e = &t->e[i];
+    uint32_t set = cpol_set_of(&t->pol, i), way = cpol_way_of(&t->pol, i);
+    if (slot_e->flags & TLBF_VALID) {
+        /* refilled in place (an eviction, or the same tags again): only the summaries that
+         * differ change, and the way moves to the front of its set's replacement order */
+        if (!same)
+            st->evictions++;
+        slot_drop(t, i);
+        bool books = books_same(t, slot_e, e);
+        if (!books)
+            books_del(t, slot_e);
+        *slot_e = *e;
+        slot_e->flags |= TLBF_VALID;
+        slot_put(t, i, tag, k1, k2, mix);
+        if (!books)
+            books_add(t, slot_e);
+        if (t->pol.lru_list)
+            cpol_lru_list_hit(&t->pol, set, way);
+        else
+            cpol_filled(&t->pol, set, way);
+    } else {
+        *slot_e = *e;
+        slot_e->flags |= TLBF_VALID;
+        slot_put(t, i, tag, k1, k2, mix);
+        books_add(t, slot_e);
+        t->live[i / 64] |= UINT64_C(1) << (i % 64);
+        t->used++;
+        cpol_filled(&t->pol, set, way);
+    }
     st->fills++;
     return i;
 }
