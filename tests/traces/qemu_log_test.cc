@@ -134,6 +134,18 @@ TEST(QemuLog, TranslationImplyingAWrappingMapNamesTheLine)
         "map output range wraps past 2^64");
 }
 
+// Addresses and StreamIDs are unsigned: "-5" is an error naming the line, not the
+// two's-complement bit pattern 0xfffffffffffffffb.
+TEST(QemuLog, NegativeAddressOrStreamIdNamesTheLine)
+{
+    expect_import_error("smmuv3_translate_success mr sid=0x8 iova=0x1000 translated=-5 perm=0x3\n",
+                        "q.log:1: smmuv3_translate_success: 'translated' is negative");
+    expect_import_error("smmuv3_translate_success mr sid=-1 iova=0x1000 translated=0x2000 perm=0x3\n",
+                        "q.log:1: smmuv3_translate_success: 'sid' is negative");
+    expect_import_error("smmuv3_translate_success mr sid=0x8 iova=-4096 translated=0x2000 perm=0x3\n",
+                        "q.log:1: smmuv3_translate_success: 'iova' is negative");
+}
+
 TEST(QemuLog, UnknownCommandNameBecomesAnEvent)
 {
     auto got = import_lines("smmuv3_cmdq_opcode <--- SMMU_CMD_FROBNICATE\n");

@@ -64,7 +64,7 @@ bool split_line(const std::string& l, log_line& out)
 
 /* The number after "key" + "=" or ":" (optionally followed by a space), e.g. "sid=0x8",
  * "iova:0x1000", "size: 0x4", "tsz:16". nullopt if absent or malformed. */
-std::optional<int64_t> kv(const std::string& rest, const char* key)
+std::optional<std::string> kv_text(const std::string& rest, const char* key)
 {
     const size_t kl = std::strlen(key);
     for (size_t p = rest.find(key); p != std::string::npos; p = rest.find(key, p + 1)) {
@@ -81,9 +81,15 @@ std::optional<int64_t> kv(const std::string& rest, const char* key)
             ++j;
         while (j < rest.size() && (word_char(rest[j])))
             ++j;
-        return detail::parse_int(rest.substr(i, j - i), false);
+        return rest.substr(i, j - i);
     }
     return std::nullopt;
+}
+
+std::optional<int64_t> kv(const std::string& rest, const char* key)
+{
+    auto text = kv_text(rest, key);
+    return text ? detail::parse_int(*text, false) : std::nullopt;
 }
 
 /* Events whose arguments belong to the command announced by the last smmuv3_cmdq_opcode. */
@@ -167,6 +173,16 @@ private:
         return v;
     }
 
+    /* An address, StreamID or other unsigned field: a '-' sign is an error, not the
+     * two's-complement bit pattern. */
+    uint64_t need_u(const log_line& ll, const char* key)
+    {
+        auto text = kv_text(ll.rest, key);
+        if (text && !text->empty() && (*text)[0] == '-')
+            fail(m_loc, ll.event + ": '" + key + "' is negative in '" + ll.rest + "'");
+        return static_cast<uint64_t>(*need(ll, key));
+    }
+
     void handle(const std::string& line)
     {
         log_line ll;
@@ -236,8 +252,7 @@ private:
             e.kind = cap_event::evt;
             auto t = detail::split_ws(ll.rest);
             e.name = t.empty() ? "UNKNOWN" : t[0];
-            auto sid = need(ll, "sid");
-            e.sid = static_cast<uint32_t>(*sid);
+            e.sid = static_cast<uint32_t>(need_u(ll, "sid"));
             emit(e);
             return;
         }
@@ -259,7 +274,7 @@ private:
             cap_event e;
             e.kind = cap_event::cd_tt;
             e.tsz = static_cast<unsigned>(*need(ll, "tsz"));
-            e.ttb = static_cast<uint64_t>(*need(ll, "ttb"));
+            e.ttb = need_u(ll, "ttb");
             e.granule = static_cast<unsigned>(*need(ll, "granule_sz"));
             emit(e);
             return;
@@ -337,9 +352,9 @@ private:
         flush_cmd();
         cap_event e;
         e.kind = cap_event::xlate;
-        e.sid = static_cast<uint32_t>(*need(ll, "sid"));
-        e.iova = static_cast<uint64_t>(*need(ll, "iova"));
-        e.pa = static_cast<uint64_t>(*need(ll, "translated"));
+        e.sid = static_cast<uint32_t>(need_u(ll, "sid"));
+        e.iova = need_u(ll, "iova");
+        e.pa = need_u(ll, "translated");
         auto perm = *need(ll, "perm");
         e.acc = perm == 1 ? "r" : perm == 2 ? "w" : "rw";
         e.q = "?";
@@ -364,8 +379,8 @@ private:
         flush_cmd();
         cap_event e;
         e.kind = cap_event::xlate;
-        e.sid = static_cast<uint32_t>(*need(ll, "sid"));
-        e.iova = static_cast<uint64_t>(*need(ll, "iova"));
+        e.sid = static_cast<uint32_t>(need_u(ll, "sid"));
+        e.iova = need_u(ll, "iova");
         e.acc = *need(ll, "is_write") ? "w" : "r";
         e.q = ll.event == "smmuv3_translate_abort" ? "A" : ll.event == "smmuv3_translate_bypass" ? "B" : "D";
         if (e.q != "A")
