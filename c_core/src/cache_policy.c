@@ -36,19 +36,31 @@ static bool uses_list(smmu_policy_t policy, uint32_t ways)
     return policy == SMMU_POLICY_LRU && ways > LRU_LIST_MIN_WAYS;
 }
 
-/* Bytes of meta[] (per-entry stamps and counts), or of link[] for a recency list (prev and
- * next per entry, head and tail per set), and of valid[] and plru[]. */
-static void geom_sizes(size_t sets, uint32_t ways, bool list, size_t *meta, size_t *valid,
-                       size_t *plru)
+/* Which per-entry state a policy keeps: stamps or counts in meta[] (LRU with narrow sets,
+ * FIFO, LFU), a recency list in link[] (LRU with wide sets), tree bits in plru[] (PLRU);
+ * random keeps none. */
+static bool uses_meta(smmu_policy_t policy, uint32_t ways)
 {
-    *meta = list ? sizeof(uint32_t) * sets * (2u * ways + 2u) : sizeof(uint64_t) * sets * ways;
+    return (policy == SMMU_POLICY_LRU && !uses_list(policy, ways)) ||
+           policy == SMMU_POLICY_FIFO || policy == SMMU_POLICY_LFU;
+}
+
+/* Bytes of meta[] or of link[] for a recency list (prev and next per entry, head and tail
+ * per set), of valid[] and of plru[]; 0 for the arrays the policy does not use. */
+static void geom_sizes(size_t sets, uint32_t ways, smmu_policy_t policy, size_t *meta,
+                       size_t *valid, size_t *plru)
+{
+    if (uses_list(policy, ways))
+        *meta = sizeof(uint32_t) * sets * (2u * ways + 2u);
+    else
+        *meta = uses_meta(policy, ways) ? sizeof(uint64_t) * sets * ways : 0;
     *valid = sizeof(uint64_t) * sets * words_for(ways);
-    *plru = sizeof(uint64_t) * sets * words_for(ways);
+    *plru = policy == SMMU_POLICY_PLRU ? sizeof(uint64_t) * sets * words_for(ways) : 0;
 }
 
 static void cpol_sizes(const cpol_t *cp, size_t *meta, size_t *valid, size_t *plru)
 {
-    geom_sizes(cp->sets, cp->ways, cp->lru_list, meta, valid, plru);
+    geom_sizes(cp->sets, cp->ways, cp->policy, meta, valid, plru);
 }
 
 size_t cpol_footprint(const smmu_cache_geom_t *g)
@@ -57,7 +69,7 @@ size_t cpol_footprint(const smmu_cache_geom_t *g)
         return 0;
     uint32_t ways = g->ways ? g->ways : g->entries;
     size_t m, v, p;
-    geom_sizes(g->entries / ways, ways, uses_list(g->policy, ways), &m, &v, &p);
+    geom_sizes(g->entries / ways, ways, g->policy, &m, &v, &p);
     return m + v + p;
 }
 
@@ -77,11 +89,12 @@ bool cpol_init(smmu_t *smmu, cpol_t *cp, const smmu_cache_geom_t *g)
     cpol_sizes(cp, &m, &v, &p);
     if (cp->lru_list)
         cp->link = smmu_alloc(smmu, m);
-    else
+    else if (m)
         cp->meta = smmu_alloc(smmu, m);
     cp->valid = smmu_alloc(smmu, v);
-    cp->plru = smmu_alloc(smmu, p);
-    if (!(cp->meta || cp->link) || !cp->valid || !cp->plru) {
+    if (p)
+        cp->plru = smmu_alloc(smmu, p);
+    if ((m && !cp->meta && !cp->link) || !cp->valid || (p && !cp->plru)) {
         cpol_free(smmu, cp);
         return false;
     }
@@ -95,8 +108,8 @@ void cpol_free(smmu_t *smmu, cpol_t *cp)
     cpol_sizes(cp, &m, &v, &p);
     smmu_free(smmu, cp->meta, cp->meta ? m : 0);
     smmu_free(smmu, cp->link, cp->link ? m : 0);
-    smmu_free(smmu, cp->valid, v);
-    smmu_free(smmu, cp->plru, p);
+    smmu_free(smmu, cp->valid, cp->valid ? v : 0);
+    smmu_free(smmu, cp->plru, cp->plru ? p : 0);
     cp->meta = cp->valid = cp->plru = NULL;
     cp->link = NULL;
 }
@@ -109,7 +122,8 @@ void cpol_reset(cpol_t *cp, uint64_t seed)
         if (cp->meta)
             memset(cp->meta, 0, m);
         memset(cp->valid, 0, v);
-        memset(cp->plru, 0, p);
+        if (cp->plru)
+            memset(cp->plru, 0, p);
     }
     cp->clock = 0;
     cp->rng = seed ? seed : UINT64_C(0x9E3779B97F4A7C15);
@@ -207,11 +221,11 @@ void cpol_filled(cpol_t *cp, uint32_t set, uint32_t way)
         lst_push_front(cp, set, way);
         return;
     }
-    uint64_t *m = &cp->meta[(size_t)set * cp->ways + way];
+    size_t m = (size_t)set * cp->ways + way;
     switch (cp->policy) {
     case SMMU_POLICY_LRU:
-    case SMMU_POLICY_FIFO: *m = ++cp->clock; break;
-    case SMMU_POLICY_LFU: *m = 1; break;
+    case SMMU_POLICY_FIFO: cp->meta[m] = ++cp->clock; break;
+    case SMMU_POLICY_LFU: cp->meta[m] = 1; break;
     case SMMU_POLICY_PLRU: cpol_plru_touch(cp, set, way); break;
     case SMMU_POLICY_RANDOM: break;
     }
