@@ -652,8 +652,8 @@ static uint64_t fast_perms(unsigned allowed, unsigned perm_u, unsigned perm_p)
 /* Fill the port's micro-TLB with a translation (from a walk or an IOTLB hit). The micro-TLB
  * is keyed by the raw input address, so only TBI-canonical addresses go in. pc/ic are the
  * STE's PRIVCFG (3 for one-privilege regimes) and INSTCFG, applied on micro-TLB hits. */
-static void utlb_fill(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, unsigned pc,
-                      unsigned ic)
+static void utlb_put(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, unsigned pc,
+                     unsigned ic)
 {
     unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
     struct smmu_tlb *u = s->utlb[port];
@@ -673,6 +673,14 @@ static void utlb_fill(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, un
     /* the new entry is the micro-TLB's most recently used: the fast entry follows it (the
      * insertion may have evicted the one it had) */
     fast_set(s, &s->fast[port], tlb_slot_of(u, i), tlb_cold_idx(u, i), t->iova);
+}
+
+/* The port's micro-TLB, if it has one (checked inline: without micro-TLBs a fill is free). */
+static SMMU_ALWAYS_INLINE void utlb_fill(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src,
+                                         unsigned pc, unsigned ic)
+{
+    if (s->utlb[t->port < s->cfg.num_ports ? t->port : 0])
+        utlb_put(s, t, src, pc, ic);
 }
 
 static unsigned ste_pc(const smmu_ste_t *ste)
@@ -1178,8 +1186,7 @@ static SMMU_ALWAYS_INLINE bool iotlb_fast(smmu_t *s, const smmu_txn_t *t, smmu_x
     s->stats.iotlb.lookups++;
     s->stats.iotlb.hits++;
     cpol_touch_idx(&tlb->pol, h->idx);
-    if (s->utlb[t->port < s->cfg.num_ports ? t->port : 0])
-        utlb_fill(s, t, tlb_cold(tlb, h), m->privcfg, m->instcfg);
+    utlb_fill(s, t, tlb_cold(tlb, h), m->privcfg, m->instcfg);
     uint64_t mask = (UINT64_C(1) << hot_shift(h)) - 1;
     o->status = SMMU_XLATE_OK;
     o->pa = h->pa + (key & mask);
