@@ -145,7 +145,7 @@ tlb_hot_t *tlb_lookup(struct smmu_tlb *t, uint64_t va, uint32_t ctx, uint16_t as
 }
 
 /* Remove the slot at pos (linear probing: shift later members of the cluster back). */
-static void slot_delete(struct smmu_tlb *t, uint32_t pos)
+static SMMU_ALWAYS_INLINE void slot_delete(struct smmu_tlb *t, uint32_t pos)
 {
     uint32_t hole = pos;
     for (uint32_t j = (pos + 1) & t->slot_mask;; j = (j + 1) & t->slot_mask) {
@@ -174,7 +174,7 @@ static unsigned kclass_of(uint32_t ctx)
 }
 
 /* Micro-TLB key bookkeeping (books_add / books_del). */
-static void key_add(struct smmu_tlb *t, uint32_t sid, uint32_t ssid_tag)
+static SMMU_ALWAYS_INLINE void key_add(struct smmu_tlb *t, uint32_t sid, uint32_t ssid_tag)
 {
     for (uint32_t k = 0; k < t->nkeys; k++)
         if (t->keys[k].sid == sid && t->keys[k].ssid_tag == ssid_tag) {
@@ -188,7 +188,7 @@ static void key_add(struct smmu_tlb *t, uint32_t sid, uint32_t ssid_tag)
     t->keys[t->nkeys++] = (utlb_key_t){sid, ssid_tag, 1};
 }
 
-static void key_del(struct smmu_tlb *t, uint32_t sid, uint32_t ssid_tag)
+static SMMU_ALWAYS_INLINE void key_del(struct smmu_tlb *t, uint32_t sid, uint32_t ssid_tag)
 {
     for (uint32_t k = 0; k < t->nkeys; k++)
         if (t->keys[k].sid == sid && t->keys[k].ssid_tag == ssid_tag) {
