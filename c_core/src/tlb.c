@@ -230,16 +230,6 @@ static SMMU_ALWAYS_INLINE void books_del(struct smmu_tlb *t, const tlb_entry_t *
         t->globals--;
 }
 
-/* Would a and b be counted in the same summaries? (A refill of one context with one
- * mapping size, the usual case, then leaves them alone.) */
-static bool books_same(const struct smmu_tlb *t, const tlb_entry_t *a, const tlb_entry_t *b)
-{
-    if (a->shift != b->shift || ((a->flags ^ b->flags) & TLBF_GLOBAL))
-        return false;
-    return t->micro ? a->sid == b->sid && a->ssid_tag == b->ssid_tag
-                    : kclass_of(a->ctx) == kclass_of(b->ctx);
-}
-
 /* Take valid entry i out of its slot (the port's fast entry, a copy of it, goes too). */
 static SMMU_ALWAYS_INLINE void slot_drop(struct smmu_tlb *t, uint32_t i)
 {
@@ -315,23 +305,17 @@ uint32_t tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t
     tlb_entry_t *slot_e = &t->e[i];
     uint32_t set = cpol_set_of(&t->pol, i), way = cpol_way_of(&t->pol, i);
     if (slot_e->flags & TLBF_VALID) {
-        /* refilled in place (an eviction, or the same tags again): only the summaries that
-         * differ change, and the way moves to the front of its set's replacement order */
+        /* refilled in place (an eviction, or the same tags again): the entry stays live and
+         * counted, only its slot and summaries change */
         if (!same)
             st->evictions++;
         slot_drop(t, i);
-        bool books = books_same(t, slot_e, e);
-        if (!books)
-            books_del(t, slot_e);
+        books_del(t, slot_e);
         *slot_e = *e;
         slot_e->flags |= TLBF_VALID;
         slot_put(t, i, tag, k1, k2, mix);
-        if (!books)
-            books_add(t, slot_e);
-        if (t->pol.lru_list)
-            cpol_lru_list_hit(&t->pol, set, way);
-        else
-            cpol_filled(&t->pol, set, way);
+        books_add(t, slot_e);
+        cpol_filled(&t->pol, set, way);
     } else {
         *slot_e = *e;
         slot_e->flags |= TLBF_VALID;
