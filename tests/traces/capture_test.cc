@@ -308,6 +308,22 @@ TEST_F(CaptureMalformed, BadDmaField)
     EXPECT_NE(error().find(".dma.xz:4: record 1: bad iova 'zz'"), std::string::npos) << error();
 }
 
+// Hex fields use all 64 bits: 16 hex digits read, a 17th significant one does not fit.
+TEST_F(CaptureMalformed, HexFieldsFitIn64Bits)
+{
+    write("dma", "# smmu-trace v1\n# fields: seq t_us sid asid iova acc pa q\n3 10 8 1 ffffb002 rw 443ab002 M3\n"
+                 "4 11 8 1 fffffffffffff000 r - A\n");
+    EXPECT_EQ(error(), "");
+    write("dma", "# smmu-trace v1\n# fields: seq t_us sid asid iova acc pa q\n3 10 8 1 ffffb002 rw 443ab002 M3\n"
+                 "4 11 8 1 10000000000000000 r - A\n");
+    EXPECT_NE(error().find(".dma.xz:4: record 1: bad iova '10000000000000000'"), std::string::npos)
+        << error();
+    write("dma", "# smmu-trace v1\n# fields: seq t_us sid asid iova acc pa q\n"
+                 "18446744073709551616 10 8 1 ffffb002 rw 443ab002 M3\n");
+    EXPECT_NE(error().find(".dma.xz:3: record 0: bad seq '18446744073709551616'"), std::string::npos)
+        << error();
+}
+
 TEST_F(CaptureMalformed, WrongFieldCountAndKind)
 {
     write("dma", "# smmu-trace v1\n# fields: seq t_us sid asid iova acc pa q\n3 10 8 1 ffffb002 rw\n");

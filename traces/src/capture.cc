@@ -9,7 +9,7 @@
 namespace smmuv3::traces {
 namespace detail {
 
-std::optional<int64_t> parse_int(const std::string& s, bool hex)
+std::optional<int64_t> parse_int(std::string_view s, bool hex)
 {
     size_t i = 0;
     bool neg = false;
@@ -35,10 +35,10 @@ std::optional<int64_t> parse_int(const std::string& s, bool hex)
             d = static_cast<unsigned>(c - 'A' + 10);
         else
             return std::nullopt;
-        const uint64_t base = hex ? 16 : 10;
-        if (v > (~uint64_t{0} - d) / base)
+        /* v * base + d must fit in 64 bits (checked without a division per digit) */
+        if (__builtin_mul_overflow(v, uint64_t{hex ? 16u : 10u}, &v) ||
+            __builtin_add_overflow(v, uint64_t{d}, &v))
             return std::nullopt;
-        v = v * base + d;
     }
     /* Addresses use all 64 bits: keep the bit pattern (callers cast back to uint64_t). */
     return neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
@@ -168,20 +168,24 @@ void capture_translator::translation(const cap_event& e, const location& where)
     d.iova = e.iova;
     d.pa = e.pa;
     d.asid = e.asid;
-    const bool untranslated = e.q == "A" || e.q == "B" || e.q == "D";
+    /* q and acc are validated tokens (parse_dma, the QEMU-log importer): compare them as
+     * characters, not through string comparisons on every record */
+    const char q0 = e.q.size() == 1 ? e.q[0] : '\0';
+    const bool acc_r = e.acc.size() == 1 && e.acc[0] == 'r';
+    const bool untranslated = q0 == 'A' || q0 == 'B' || q0 == 'D';
     if (untranslated) {
         /* A/B/D records carry the real direction. */
-        d.access = e.acc == "w" ? ACC_WRITE : 0;
+        d.access = e.acc.size() == 1 && e.acc[0] == 'w' ? ACC_WRITE : 0;
         d.noreplay = true;
-        d.q.kind = e.q == "A" ? outcome::abort : e.q == "B" ? outcome::bypass : outcome::disabled;
-        (e.q == "A" ? m_rep.aborts : e.q == "B" ? m_rep.bypass : m_rep.disabled)++;
+        d.q.kind = q0 == 'A' ? outcome::abort : q0 == 'B' ? outcome::bypass : outcome::disabled;
+        (q0 == 'A' ? m_rep.aborts : q0 == 'B' ? m_rep.bypass : m_rep.disabled)++;
         push(make_record(e.t, e.seq, d));
         return;
     }
     /* A successful translation shows the permission of the entry, not the access: "r" can
      * only have been a read; "rw" is a read or a write, recorded as an inferred write. */
-    d.access = e.acc == "r" ? 0 : (ACC_WRITE | ACC_INFERRED);
-    if (e.q == "H") {
+    d.access = acc_r ? 0 : (ACC_WRITE | ACC_INFERRED);
+    if (q0 == 'H') {
         d.q.kind = outcome::hit;
         ++m_rep.hits;
     } else if (!e.q.empty() && e.q[0] == 'M') {
@@ -204,7 +208,7 @@ void capture_translator::translation(const cap_event& e, const location& where)
             /* A block must map iova and pa with the same offset; else fall back to a page. */
             if (shift > g && ((e.iova ^ *e.pa) & ((uint64_t{1} << shift) - 1)))
                 shift = g;
-            const uint8_t perm = e.acc == "r" ? PERM_R : (PERM_R | PERM_W);
+            const uint8_t perm = acc_r ? PERM_R : (PERM_R | PERM_W);
             auto it = m_maps.upper_bound({e.sid, e.iova});
             bool covered = false;
             if (it != m_maps.begin()) {
@@ -389,8 +393,11 @@ using detail::cap_event;
 
 /* One of the three capture files, read line by line. */
 struct capture_file {
+    enum type_t { dma, cmd, mmio };
     std::unique_ptr<input> in;
     std::string kind;  // dma, cmd, mmio
+    type_t type = dma;
+    std::string line;  // the line being parsed (its buffer is reused)
     location loc;
     std::optional<cap_event> head;
     uint64_t lines = 0;
@@ -410,6 +417,8 @@ public:
         for (const char* k : {"dma", "cmd", "mmio"}) {
             capture_file f;
             f.kind = k;
+            f.type = f.kind == "dma" ? capture_file::dma
+                     : f.kind == "cmd" ? capture_file::cmd : capture_file::mmio;
             f.loc.file = prefix + "." + k + ".xz";
             compression c;
             try {
@@ -542,7 +551,7 @@ private:
     void advance(capture_file& f)
     {
         f.head.reset();
-        std::string line;
+        std::string& line = f.line;
         for (;;) {
             if (f.has_pending) {
                 line = f.pending;
@@ -557,30 +566,31 @@ private:
         }
         ++f.lines;
         f.loc.record = static_cast<int64_t>(f.lines - 1);
-        auto t = detail::split_ws(line);
+        std::vector<std::string_view>& t = m_tok;
+        detail::split_ws(std::string_view(line), t);
         if (t.size() < 3)
             fail(f.loc, "too few fields");
         cap_event e;
         e.seq = num(f, "seq", t[0], false);
         e.t = num(f, "t_us", t[1], false);
-        if (f.kind == "dma")
+        if (f.type == capture_file::dma)
             parse_dma(f, t, e);
-        else if (f.kind == "mmio")
+        else if (f.type == capture_file::mmio)
             e.kind = cap_event::mmio;
         else
             parse_cmd(f, t, e);
         f.head = std::move(e);
     }
 
-    uint64_t num(capture_file& f, const char* what, const std::string& tok, bool hex)
+    uint64_t num(capture_file& f, const char* what, std::string_view tok, bool hex)
     {
         auto v = detail::parse_int(tok, hex);
         if (!v || *v < 0)
-            fail(f.loc, std::string("bad ") + what + " '" + tok + "'");
+            fail(f.loc, std::string("bad ") + what + " '" + std::string(tok) + "'");
         return static_cast<uint64_t>(*v);
     }
 
-    void parse_dma(capture_file& f, const std::vector<std::string>& t, cap_event& e)
+    void parse_dma(capture_file& f, const std::vector<std::string_view>& t, cap_event& e)
     {
         if (t.size() != 8)
             fail(f.loc, "expected 8 fields (seq t_us sid asid iova acc pa q), got " +
@@ -588,73 +598,73 @@ private:
         e.kind = cap_event::xlate;
         uint64_t sid = num(f, "sid", t[2], true);
         if (sid > max_sid)
-            fail(f.loc, "bad sid '" + t[2] + "'");
+            fail(f.loc, "bad sid '" + std::string(t[2]) + "'");
         e.sid = static_cast<uint32_t>(sid);
         if (t[3] != "-") {
             uint64_t a = num(f, "asid", t[3], false);
             if (a > 0xFFFF)
-                fail(f.loc, "bad asid '" + t[3] + "'");
+                fail(f.loc, "bad asid '" + std::string(t[3]) + "'");
             e.asid = static_cast<uint16_t>(a);
         }
         auto iova = detail::parse_int(t[4], true);
         if (!iova)
-            fail(f.loc, "bad iova '" + t[4] + "'");
+            fail(f.loc, "bad iova '" + std::string(t[4]) + "'");
         e.iova = static_cast<uint64_t>(*iova);
         if (t[5] != "r" && t[5] != "rw" && t[5] != "w")
-            fail(f.loc, "bad acc '" + t[5] + "' (r, rw or w)");
-        e.acc = t[5];
+            fail(f.loc, "bad acc '" + std::string(t[5]) + "' (r, rw or w)");
+        e.acc.assign(t[5]);
         if (t[6] != "-") {
             auto pa = detail::parse_int(t[6], true);
             if (!pa)
-                fail(f.loc, "bad pa '" + t[6] + "'");
+                fail(f.loc, "bad pa '" + std::string(t[6]) + "'");
             e.pa = static_cast<uint64_t>(*pa);
         }
-        const std::string& q = t[7];
+        const std::string_view q = t[7];
         if (!(q == "H" || q == "A" || q == "B" || q == "D" || q == "M" || q == "?" ||
               (q.size() == 2 && q[0] == 'M' && q[1] >= '0' && q[1] <= '3')))
-            fail(f.loc, "bad q '" + q + "' (H, M1..M3, A, B or D)");
-        e.q = q;
+            fail(f.loc, "bad q '" + std::string(q) + "' (H, M1..M3, A, B or D)");
+        e.q.assign(q);
         if ((q == "A") != !e.pa)
             fail(f.loc, "pa must be '-' exactly for aborts (q=A)");
     }
 
-    void parse_cmd(capture_file& f, const std::vector<std::string>& t, cap_event& e)
+    void parse_cmd(capture_file& f, const std::vector<std::string_view>& t, cap_event& e)
     {
-        const std::string& k = t[2];
+        const std::string_view k = t[2];
         auto kvs = [&](size_t from) {
             for (size_t i = from; i < t.size(); ++i) {
                 size_t eq = t[i].find('=');
-                if (eq == std::string::npos)
-                    fail(f.loc, "bad argument '" + t[i] + "' (KEY=VALUE)");
-                std::string key = t[i].substr(0, eq);
+                if (eq == std::string_view::npos)
+                    fail(f.loc, "bad argument '" + std::string(t[i]) + "' (KEY=VALUE)");
+                std::string_view key = t[i].substr(0, eq);
                 const bool hex = key == "addr" || key == "sid" || key == "start" || key == "end" ||
                                  key == "num_pages" || key == "ttb";
                 auto v = detail::parse_int(t[i].substr(eq + 1), hex);
                 if (!v)
-                    fail(f.loc, "bad value in '" + t[i] + "'");
-                e.args.emplace_back(key, *v);
+                    fail(f.loc, "bad value in '" + std::string(t[i]) + "'");
+                e.args.emplace_back(std::string(key), *v);
             }
         };
         if (k == "CMD") {
             if (t.size() < 4)
                 fail(f.loc, "CMD without a command name");
             e.kind = cap_event::cmd;
-            e.name = t[3];
+            e.name.assign(t[3]);
             kvs(4);
         } else if (k == "EVT") {
             if (t.size() < 4)
                 fail(f.loc, "EVT without an event type");
             e.kind = cap_event::evt;
-            e.name = t[3];
+            e.name.assign(t[3]);
             kvs(4);
             for (const auto& a : e.args)
                 if (a.first == "sid")
                     e.sid = static_cast<uint32_t>(a.second);
         } else if (k == "CMDERR" || k == "CMDUNHANDLED") {
             e.kind = cap_event::cmderr;
-            e.name = k;
+            e.name.assign(k);
             if (t.size() > 3)
-                e.info = t[3];
+                e.info.assign(t[3]);
         } else if (k == "CD_TT") {
             e.kind = cap_event::cd_tt;
             kvs(3);
@@ -671,11 +681,12 @@ private:
                 fail(f.loc, "MARK needs IDX NAME");
             e.kind = cap_event::mark;
             e.idx = static_cast<uint32_t>(num(f, "mark index", t[3], false));
-            e.name = t[4];
+            e.name.assign(t[4]);
             if (!valid_token(e.name))
-                fail(f.loc, "bad mark name '" + t[4] + "'");
+                fail(f.loc, "bad mark name '" + std::string(t[4]) + "'");
         } else {
-            fail(f.loc, "unknown record kind '" + k + "' (CMD, EVT, CD_TT, MARK, CMDERR, CMDUNHANDLED)");
+            fail(f.loc, "unknown record kind '" + std::string(k) +
+                            "' (CMD, EVT, CD_TT, MARK, CMDERR, CMDUNHANDLED)");
         }
     }
 
@@ -698,6 +709,7 @@ private:
     import_report m_rep;
     detail::capture_translator m_tr;
     std::vector<capture_file> m_files;
+    std::vector<std::string_view> m_tok;  // tokens of the line being parsed
     std::optional<uint64_t> m_last_seq;
 };
 

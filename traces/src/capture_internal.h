@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -78,7 +79,7 @@ private:
 };
 
 /// "0x1f" / "1f" (hex=true) or "31" / "-1" (decimal); nullopt if malformed.
-std::optional<int64_t> parse_int(const std::string& s, bool hex);
+std::optional<int64_t> parse_int(std::string_view s, bool hex);
 
 }  // namespace smmuv3::traces::detail
 #endif

@@ -6,9 +6,9 @@
 
 namespace smmuv3::traces::detail {
 
-std::vector<std::string> split_ws(const std::string& line)
+void split_ws(std::string_view line, std::vector<std::string_view>& out)
 {
-    std::vector<std::string> out;
+    out.clear();
     size_t i = 0;
     while (i < line.size()) {
         while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
@@ -17,10 +17,16 @@ std::vector<std::string> split_ws(const std::string& line)
         while (j < line.size() && line[j] != ' ' && line[j] != '\t')
             ++j;
         if (j > i)
-            out.emplace_back(line, i, j - i);
+            out.push_back(line.substr(i, j - i));
         i = j;
     }
-    return out;
+}
+
+std::vector<std::string> split_ws(const std::string& line)
+{
+    std::vector<std::string_view> views;
+    split_ws(std::string_view(line), views);
+    return std::vector<std::string>(views.begin(), views.end());
 }
 
 std::string hex(uint64_t v)
@@ -50,10 +56,10 @@ uint64_t parse_num(const location& loc, const std::string& field, const std::str
         else
             fail(loc, "bad " + field + " '" + tok + "': not a " +
                           (is_hex ? "hex number" : "number (hex needs 0x)"));
-        const uint64_t base = is_hex ? 16 : 10;
-        if (v > (~uint64_t{0} - d) / base)
+        /* v * base + d must fit in 64 bits (checked without a division per digit) */
+        if (__builtin_mul_overflow(v, uint64_t{is_hex ? 16u : 10u}, &v) ||
+            __builtin_add_overflow(v, uint64_t{d}, &v))
             fail(loc, "bad " + field + " '" + tok + "': does not fit in 64 bits");
-        v = v * base + d;
     }
     if (v > max)
         fail(loc, "bad " + field + " '" + tok + "': larger than " + hex(max));

@@ -4,6 +4,7 @@
 #define SMMUV3_TRACES_SRC_NATIVE_INTERNAL_H
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "smmuv3_traces/error.h"
@@ -15,6 +16,9 @@ inline constexpr char text_magic[] = "smmuv3-trace";
 inline constexpr char binary_magic[8] = {'\x89', 'S', 'M', 'M', 'U', 'T', 'R', '\n'};
 
 std::vector<std::string> split_ws(const std::string& line);
+/// The same tokens as views into line, into out (cleared first): no allocation once out has
+/// grown to the longest line's token count.
+void split_ws(std::string_view line, std::vector<std::string_view>& out);
 std::string hex(uint64_t v);
 /// Parses a decimal or 0x-hex number no larger than max; fails naming the field.
 uint64_t parse_num(const location& loc, const std::string& field, const std::string& tok,
