@@ -106,10 +106,11 @@ void cpol_free(smmu_t *smmu, cpol_t *cp)
 {
     size_t m, v, p;
     cpol_sizes(cp, &m, &v, &p);
-    smmu_free(smmu, cp->meta, cp->meta ? m : 0);
-    smmu_free(smmu, cp->link, cp->link ? m : 0);
-    smmu_free(smmu, cp->valid, cp->valid ? v : 0);
-    smmu_free(smmu, cp->plru, cp->plru ? p : 0);
+    /* smmu_free() ignores the arrays this policy did not allocate (NULL) */
+    smmu_free(smmu, cp->meta, m);
+    smmu_free(smmu, cp->link, m);
+    smmu_free(smmu, cp->valid, v);
+    smmu_free(smmu, cp->plru, p);
     cp->meta = cp->valid = cp->plru = NULL;
     cp->link = NULL;
 }
@@ -214,7 +215,7 @@ void cpol_filled(cpol_t *cp, uint32_t set, uint32_t way)
 {
     if (cp->lru_list) {
         if (way_valid(cp, set, way)) { /* refilled in place: it moves to the front */
-            cpol_lru_list_touch(cp, set, way);
+            cpol_lru_list_hit(cp, set, way);
             return;
         }
         cp->valid[(size_t)set * cp->vwords + way / 64] |= UINT64_C(1) << (way % 64);

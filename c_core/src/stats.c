@@ -4,7 +4,6 @@
 
 #define SMMU_MAX_TRACKED_STREAMS 1024
 
-
 void smmu_stats_get(const smmu_t *smmu, smmu_stats_t *out)
 {
     *out = smmu->stats;

@@ -304,27 +304,24 @@ uint32_t tlb_insert(struct smmu_tlb *t, const tlb_entry_t *e, smmu_cache_stats_t
     }
     tlb_entry_t *slot_e = &t->e[i];
     uint32_t set = cpol_set_of(&t->pol, i), way = cpol_way_of(&t->pol, i);
-    if (slot_e->flags & TLBF_VALID) {
+    const bool refill = (slot_e->flags & TLBF_VALID) != 0;
+    if (refill) {
         /* refilled in place (an eviction, or the same tags again): the entry stays live and
          * counted, only its slot and summaries change */
         if (!same)
             st->evictions++;
         slot_drop(t, i);
         books_del(t, slot_e);
-        *slot_e = *e;
-        slot_e->flags |= TLBF_VALID;
-        slot_put(t, i, tag, k1, k2, mix);
-        books_add(t, slot_e);
-        cpol_filled(&t->pol, set, way);
-    } else {
-        *slot_e = *e;
-        slot_e->flags |= TLBF_VALID;
-        slot_put(t, i, tag, k1, k2, mix);
-        books_add(t, slot_e);
+    }
+    *slot_e = *e;
+    slot_e->flags |= TLBF_VALID;
+    slot_put(t, i, tag, k1, k2, mix);
+    books_add(t, slot_e);
+    if (!refill) {
         t->live[i / 64] |= UINT64_C(1) << (i % 64);
         t->used++;
-        cpol_filled(&t->pol, set, way);
     }
+    cpol_filled(&t->pol, set, way);
     st->fills++;
     return i;
 }
@@ -339,17 +336,16 @@ void tlb_remove(struct smmu_tlb *t, tlb_hot_t *h, smmu_cache_stats_t *st)
 }
 
 /* Does an invalidation by address miss entry e's range? (It rejects most entries of a
- * by-VA scan, so the scan tests it inline before inv_match().) */
+ * by-VA scan, so the scan tests it inline before inv_match_tags().) */
 static inline bool inv_addr_miss(const tlb_entry_t *e, const tlb_inv_t *inv)
 {
     uint64_t last = e->va + ((UINT64_C(1) << e->shift) - 1);
     return inv->by_addr && (last < inv->lo || e->va > inv->hi);
 }
 
-static bool inv_match(const tlb_entry_t *e, const tlb_inv_t *inv)
+/* Does the invalidation match entry e's tags (everything but its address range)? */
+static bool inv_match_tags(const tlb_entry_t *e, const tlb_inv_t *inv)
 {
-    if (inv_addr_miss(e, inv))
-        return false;
     unsigned kind = ctx_kind(e->ctx);
     unsigned regime = (e->ctx >> CTX_REGIME_SHIFT) & 3u;
     bool global = (e->flags & TLBF_GLOBAL) != 0;
@@ -369,6 +365,11 @@ static bool inv_match(const tlb_entry_t *e, const tlb_inv_t *inv)
     if (inv->by_sid && (e->sid < inv->sid_lo || e->sid > inv->sid_hi))
         return false;
     return true;
+}
+
+static bool inv_match(const tlb_entry_t *e, const tlb_inv_t *inv)
+{
+    return !inv_addr_miss(e, inv) && inv_match_tags(e, inv);
 }
 
 /* The (k1, k2) keys of the IOTLB entries an invalidation can match, when it names them
@@ -467,7 +468,7 @@ unsigned tlb_invalidate(struct smmu_tlb *t, const tlb_inv_t *inv, smmu_cache_sta
     for (uint32_t w = 0; w < live_words(t->n); w++)
         for (uint64_t bits = t->live[w]; bits; bits &= bits - 1) {
             uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
-            if (!inv_addr_miss(&t->e[i], inv) && inv_match(&t->e[i], inv)) {
+            if (!inv_addr_miss(&t->e[i], inv) && inv_match_tags(&t->e[i], inv)) {
                 entry_unlink(t, i);
                 st->invalidations++;
                 n++;

@@ -652,15 +652,14 @@ static uint64_t fast_perms(unsigned allowed, unsigned perm_u, unsigned perm_p)
 /* Fill the port's micro-TLB with a translation (from a walk or an IOTLB hit). The micro-TLB
  * is keyed by the raw input address, so only TBI-canonical addresses go in. pc/ic are the
  * STE's PRIVCFG (3 for one-privilege regimes) and INSTCFG, applied on micro-TLB hits. */
-static void utlb_put(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, unsigned pc,
-                     unsigned ic)
+static void utlb_put(smmu_t *s, const smmu_txn_t *t, unsigned port, const tlb_entry_t *src,
+                     unsigned pc, unsigned ic)
 {
-    unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
     struct smmu_tlb *u = s->utlb[port];
     uint64_t canon = (uint64_t)((int64_t)(t->iova << 8) >> 8);
     /* Translated traffic (split-stage ATS) is keyed by IPA: it must not reach the micro-TLB,
      * whose entries are looked up by the untranslated input address of the stream */
-    if (!u || canon != t->iova || t->atype == SMMU_ATYPE_TRANSLATED)
+    if (canon != t->iova || t->atype == SMMU_ATYPE_TRANSLATED)
         return;
     tlb_entry_t e = *src;
     e.sid = t->stream_id;
@@ -679,8 +678,9 @@ static void utlb_put(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src, uns
 static SMMU_ALWAYS_INLINE void utlb_fill(smmu_t *s, const smmu_txn_t *t, const tlb_entry_t *src,
                                          unsigned pc, unsigned ic)
 {
-    if (s->utlb[t->port < s->cfg.num_ports ? t->port : 0])
-        utlb_put(s, t, src, pc, ic);
+    unsigned port = t->port < s->cfg.num_ports ? t->port : 0;
+    if (s->utlb[port])
+        utlb_put(s, t, port, src, pc, ic);
 }
 
 static unsigned ste_pc(const smmu_ste_t *ste)
