@@ -86,10 +86,15 @@ std::optional<std::string> kv_text(const std::string& rest, const char* key)
     return std::nullopt;
 }
 
+/* The number kv_text() found, or nullopt. */
+std::optional<int64_t> kv_number(const std::optional<std::string>& text)
+{
+    return text ? detail::parse_int(*text, false) : std::nullopt;
+}
+
 std::optional<int64_t> kv(const std::string& rest, const char* key)
 {
-    auto text = kv_text(rest, key);
-    return text ? detail::parse_int(*text, false) : std::nullopt;
+    return kv_number(kv_text(rest, key));
 }
 
 /* Events whose arguments belong to the command announced by the last smmuv3_cmdq_opcode. */
@@ -167,10 +172,7 @@ private:
 
     std::optional<int64_t> need(const log_line& ll, const char* key)
     {
-        auto v = kv(ll.rest, key);
-        if (!v)
-            fail(m_loc, ll.event + ": no '" + key + "' in '" + ll.rest + "'");
-        return v;
+        return need_number(ll, key, kv_text(ll.rest, key));
     }
 
     /* An address, StreamID or other unsigned field: a '-' sign is an error, not the
@@ -180,7 +182,18 @@ private:
         auto text = kv_text(ll.rest, key);
         if (text && !text->empty() && (*text)[0] == '-')
             fail(m_loc, ll.event + ": '" + key + "' is negative in '" + ll.rest + "'");
-        return static_cast<uint64_t>(*need(ll, key));
+        return static_cast<uint64_t>(*need_number(ll, key, text));
+    }
+
+    /* The number in text, the value kv_text() found for key; an error naming the line if
+     * there is none. */
+    std::optional<int64_t> need_number(const log_line& ll, const char* key,
+                                       const std::optional<std::string>& text)
+    {
+        auto v = kv_number(text);
+        if (!v)
+            fail(m_loc, ll.event + ": no '" + key + "' in '" + ll.rest + "'");
+        return v;
     }
 
     void handle(const std::string& line)
