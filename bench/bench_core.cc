@@ -209,6 +209,29 @@ void BM_UtlbHit_SamePage(benchmark::State& st)
 }
 BENCHMARK(BM_UtlbHit_SamePage);
 
+// Times smmu_translate_batch() over 256 accesses of 64 bytes by StreamID 8 at the IOVAs
+// iova_of(k) gives (translated once before timing); returns the last batch's results.
+template <typename F>
+std::vector<smmu_xlate_t> time_batches(benchmark::State& st, smmu_t* s, F iova_of)
+{
+    const size_t n = 256;
+    std::vector<smmu_txn_t> in(n);
+    std::vector<smmu_xlate_t> out(n);
+    for (size_t k = 0; k < n; k++) {
+        in[k] = smmu_txn_t{};
+        in[k].stream_id = 8;
+        in[k].iova = iova_of(k);
+        in[k].size = 64;
+    }
+    smmu_translate_batch(s, in.data(), out.data(), n);
+    for (auto _ : st) {
+        smmu_translate_batch(s, in.data(), out.data(), n);
+        benchmark::DoNotOptimize(out.data());
+    }
+    st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * n));
+    return out;
+}
+
 // Same-page reuse through smmu_translate_batch(): runs of accesses to one page, as a DMA
 // engine issues them, without a library call per access. Time per translation.
 void BM_UtlbHit_SamePage_Batch(benchmark::State& st)
@@ -217,25 +240,12 @@ void BM_UtlbHit_SamePage_Batch(benchmark::State& st)
     Domain* d = r.drv.new_s1_domain(1);
     r.drv.attach(8, d);
     r.drv.map(d, kIova, bench::kDataBase, 1 << 12, PROT_READ | PROT_WRITE);
-    const size_t n = 256;
-    std::vector<smmu_txn_t> in(n);
-    std::vector<smmu_xlate_t> out(n);
-    for (size_t k = 0; k < n; k++) {
-        in[k] = smmu_txn_t{};
-        in[k].stream_id = 8;
-        in[k].iova = kIova + (k % 64) * 64;
-        in[k].size = 64;
-    }
-    smmu_translate_batch(r.host.smmu(), in.data(), out.data(), n);
-    for (auto _ : st) {
-        smmu_translate_batch(r.host.smmu(), in.data(), out.data(), n);
-        benchmark::DoNotOptimize(out.data());
-    }
-    if (out[n - 1].hit != SMMU_HIT_UTLB)
+    auto out = time_batches(st, r.host.smmu(), [](size_t k) { return kIova + (k % 64) * 64; });
+    if (out.back().hit != SMMU_HIT_UTLB)
         st.SkipWithError("not a micro-TLB hit");
-    st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * n));
-    st.counters["ns_per_translation"] = benchmark::Counter(
-        static_cast<double>(st.iterations() * n), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    st.counters["ns_per_translation"] =
+        benchmark::Counter(static_cast<double>(st.iterations() * out.size()),
+                           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_UtlbHit_SamePage_Batch);
 
@@ -274,22 +284,9 @@ void BM_BatchHits(benchmark::State& st)
     r.drv.attach(8, d);
     const uint32_t pages = 256;
     r.drv.map(d, kIova, bench::kDataBase, pages << 12, PROT_READ | PROT_WRITE);
-    const size_t n = 256;
-    std::vector<smmu_txn_t> in(n);
-    std::vector<smmu_xlate_t> out(n);
     // a DMA-like pattern: runs of accesses to the same page, then the next page
-    for (size_t k = 0; k < n; k++) {
-        in[k] = smmu_txn_t{};
-        in[k].stream_id = 8;
-        in[k].iova = kIova + ((k / 4) << 12) + (k % 4) * 64;
-        in[k].size = 64;
-    }
-    smmu_translate_batch(r.host.smmu(), in.data(), out.data(), n);
-    for (auto _ : st) {
-        smmu_translate_batch(r.host.smmu(), in.data(), out.data(), n);
-        benchmark::DoNotOptimize(out.data());
-    }
-    st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * n));
+    time_batches(st, r.host.smmu(),
+                 [](size_t k) { return kIova + ((k / 4) << 12) + (k % 4) * 64; });
 }
 BENCHMARK(BM_BatchHits);
 
